@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """An item in a user's Notification Center (SPEC N1): a mention, a follower update, an export."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", "Mention"
+        FOLLOWED_CHANGE = "followed_change", "Followed ticket changed"
+        EXPORT = "export", "Export ready"
+        SLA_AT_RISK = "sla_at_risk", "SLA at risk"
+        SYSTEM = "system", "System"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_time"),
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,58 @@
+"""Every change to a ticket goes through these functions (DESIGN: the actions layer).
+
+Views, admin, import, email ingestion and Celery tasks call them; nothing else writes ticket
+rows. Each one takes the acting user first, enforces its rule, changes the ticket in one
+transaction with the row locked, bumps `version`, writes exactly one history event per ticket it
+changes, and publishes the live event after the commit. A refused change raises TicketRuleError.
+"""
+
+from .base import TicketConflict, TicketRuleError
+from .fields import (
+    EDITABLE_FIELDS,
+    UNSET,
+    assign,
+    change_status,
+    change_sub_status,
+    create_ticket,
+    reopen_when_due,
+    unassign,
+    update_ticket,
+)
+from .notes import add_note, delete_note, edit_note
+from .relations import (
+    add_tag,
+    archive,
+    follow,
+    link_tickets,
+    remove_tag,
+    set_parent,
+    unarchive,
+    unfollow,
+    unlink_tickets,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "UNSET",
+    "TicketConflict",
+    "TicketRuleError",
+    "add_note",
+    "add_tag",
+    "archive",
+    "assign",
+    "change_status",
+    "change_sub_status",
+    "create_ticket",
+    "delete_note",
+    "edit_note",
+    "follow",
+    "link_tickets",
+    "remove_tag",
+    "reopen_when_due",
+    "set_parent",
+    "unarchive",
+    "unassign",
+    "unfollow",
+    "unlink_tickets",
+    "update_ticket",
+]

@@ -1,0 +1,220 @@
+"""Django admin for the ticket domain (SPEC C2).
+
+An admin's edit of a ticket goes through the actions, so it is checked by the same rules and
+logged in the ticket's history like any other change.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+
+from . import actions
+from .models import Account, Activity, Attachment, Contact, CustomFieldValue, Ticket, TicketEvent, UserPreference
+
+
+class TicketAdminForm(forms.ModelForm):
+    """Validates like a model form, then applies the change through the actions.
+
+    The actions run in `_post_clean`, once every field is valid, inside the admin's transaction:
+    a rule they refuse becomes a form error and nothing is saved.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    actor = None  # set per request by TicketAdmin.get_form
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "title",
+            "description",
+            "ticket_type",
+            "priority",
+            "status",
+            "sub_status",
+            "category",
+            "contact",
+            "account",
+            "assignee",
+            "team",
+            "parent",
+            "deadline",
+            "reopen_at",
+            "source_channel",
+            "source_product",
+            "source_url",
+            "tags",
+            "followers",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.saved_ticket = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            with transaction.atomic():
+                self.saved_ticket = self._apply()
+        except actions.TicketRuleError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+
+    def _apply(self):
+        data = self.cleaned_data
+        changed = [name for name in self.changed_data if name in actions.EDITABLE_FIELDS]
+        fields = {name: data[name] for name in changed}
+        if self.instance.pk:
+            ticket = Ticket.objects.get(pk=self.instance.pk)
+            version = data.get("version") or ticket.version
+            if fields:
+                ticket = actions.update_ticket(ticket, self.actor, version=version, **fields)
+            if "parent" in self.changed_data:
+                ticket = actions.set_parent(ticket, self.actor, data["parent"])
+        else:
+            fields.pop("title", None)
+            ticket = actions.create_ticket(self.actor, title=data["title"], parent=data.get("parent"), **fields)
+        current_tags = set(ticket.tags.all())
+        wanted_tags = set(data.get("tags") or [])
+        for tag in sorted(current_tags - wanted_tags, key=str):
+            actions.remove_tag(ticket, self.actor, tag)
+        for tag in sorted(wanted_tags - current_tags, key=str):
+            actions.add_tag(ticket, self.actor, tag)
+        current_followers = set(ticket.followers.all())
+        wanted_followers = set(data.get("followers") or [])
+        for user in current_followers - wanted_followers:
+            actions.unfollow(ticket, self.actor, user)
+        for user in wanted_followers - current_followers:
+            actions.follow(ticket, self.actor, user)
+        return ticket
+
+
+class CustomFieldValueInline(admin.TabularInline):
+    model = CustomFieldValue
+    extra = 0
+    can_delete = False
+    readonly_fields = ["field", "text_value", "number_value", "date_value", "bool_value"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "kind", "changes"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    form = TicketAdminForm
+    list_display = ["reference", "title", "status", "priority", "assignee", "team", "archived", "created_at"]
+    list_filter = ["status", "priority", "archived", "ticket_type", "category", "team"]
+    search_fields = ["id", "title", "contact__name", "contact__email", "contact__phone"]
+    list_select_related = ["assignee", "team"]
+    raw_id_fields = ["contact", "account", "parent", "assignee"]
+    autocomplete_fields = ["tags"]
+    filter_horizontal = ["followers"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = ["archived", "created_at", "updated_at", "resolved_at", "version", "created_by"]
+    inlines = [CustomFieldValueInline, TicketEventInline]
+    actions = ["archive_selected", "unarchive_selected"]
+
+    @admin.display(description="ID", ordering="id")
+    def reference(self, ticket):
+        return ticket.reference
+
+    def get_search_results(self, request, queryset, search_term):
+        from .models.tickets import parse_reference
+
+        pk = parse_reference(search_term)
+        if pk is not None:
+            return queryset.filter(pk=pk), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The form already saved through the actions; only hand the saved row back to the admin.
+        obj.pk = form.saved_ticket.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    @admin.action(description="Archive selected tickets")
+    def archive_selected(self, request, queryset):
+        for ticket in queryset:
+            actions.archive(ticket, request.user)
+
+    @admin.action(description="Unarchive selected tickets")
+    def unarchive_selected(self, request, queryset):
+        for ticket in queryset:
+            actions.unarchive(ticket, request.user)
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["ticket__id", "ticket__title"]
+    raw_id_fields = ["ticket", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "direction", "author", "subject", "delivery_state", "created_at"]
+    list_filter = ["kind", "direction", "delivery_state"]
+    search_fields = ["subject", "body", "ticket__title", "message_id"]
+    raw_id_fields = ["ticket", "author", "contact", "mentions"]
+    show_full_result_count = False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "ticket", "content_type", "size", "uploaded_by", "created_at"]
+    search_fields = ["original_name", "ticket__title"]
+    list_filter = ["content_type"]
+    raw_id_fields = ["ticket", "activity", "uploaded_by"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "account"]
+    search_fields = ["name", "email", "phone", "account__name"]
+    list_filter = ["account"]
+    raw_id_fields = ["account"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "sla_policy"]
+    search_fields = ["name", "email", "phone"]
+    list_filter = ["sla_policy"]
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "sort_order", "show_completed", "panel_ratio"]
+    search_fields = ["user__username"]
+    list_filter = ["sort_order", "show_completed", "panel_ratio"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,37 @@
+"""Live events: what changed on a ticket, pushed over the channel layer after the commit.
+
+Pages that have a ticket open listen on the ticket's group; the list listens on the
+"tickets" group. Publishing never breaks the action that caused it: a channel layer that is
+down costs a live update, not a saved change.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+LIST_GROUP = "tickets"
+
+
+def ticket_group(ticket_id):
+    return f"ticket-{ticket_id}"
+
+
+def publish_ticket_event(payload):
+    """Send one ticket event to the ticket's group and the list group."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "ticket.event", "event": payload}
+    try:
+        async_to_sync(layer.group_send)(ticket_group(payload["ticket"]), message)
+        async_to_sync(layer.group_send)(LIST_GROUP, message)
+    except Exception:  # noqa: BLE001 - a live update must never undo a committed change
+        logger.exception("Could not publish live event for ticket %s", payload.get("ticket"))
+
+
+def publish_on_commit(payload):
+    transaction.on_commit(lambda: publish_ticket_event(payload))

@@ -1,0 +1,39 @@
+from django.core.validators import RegexValidator
+from django.db import models
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-]{6,20}$", "Enter a phone number of 6 to 20 digits, optionally starting with +."
+)
+
+
+class Account(models.Model):
+    """A customer organisation; its own SLA overrides the category's (SPEC T8, T11)."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True, validators=[phone_validator])
+    sla_policy = models.ForeignKey(
+        "configurations.SLAPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A customer person. Deleting or anonymising one never deletes tickets (SPEC T11)."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=32, blank=True, db_index=True, validators=[phone_validator])
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

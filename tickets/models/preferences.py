@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+
+
+class UserPreference(models.Model):
+    """Everything a user's screens remember, in one row read once per request."""
+
+    class SortOrder(models.TextChoices):
+        NEWEST = "newest", "Newest first"
+        OLDEST = "oldest", "Oldest first"
+
+    class PanelRatio(models.TextChoices):
+        WIDE_LEFT = "2:1", "2:1"
+        EVEN = "1:1", "1:1"
+        WIDE_RIGHT = "1:2", "1:2"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpdesk_preference")
+    sort_order = models.CharField(max_length=8, choices=SortOrder.choices, default=SortOrder.NEWEST)
+    show_completed = models.BooleanField(default=False)
+    open_tickets = models.JSONField(default=list, blank=True, help_text="Ticket ids of the open ticket tabs, in order")
+    panel_ratio = models.CharField(max_length=3, choices=PanelRatio.choices, default=PanelRatio.WIDE_LEFT)
+    data = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"Preferences of {self.user}"
+
+    @classmethod
+    def for_user(cls, user):
+        preference, _ = cls.objects.get_or_create(user=user)
+        return preference
