@@ -3,8 +3,18 @@
 Configuration is data, not settings (SPEC C1).
 """
 
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def validate_timezone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"“{value}” is not a time zone name, e.g. Europe/London.") from None
 
 
 class Status(models.TextChoices):
@@ -88,7 +98,7 @@ class WorkingCalendar(models.Model):
     """Working hours and holidays that SLA time is counted in (SPEC T8)."""
 
     name = models.CharField(max_length=100, unique=True)
-    timezone = models.CharField(max_length=64, default="UTC")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
     class Meta:
         ordering = ["name"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
@@ -8,6 +9,7 @@ from .models import Category, CustomField, SLAPolicy, SubStatus, Tag, Team, Tick
 def overview(request):
     """What is configured today, for team leaders (SPEC C1)."""
     context = {
+        "tag_limit": settings.HELPDESK_TAGS_PER_COMPANY,
         "tags": Tag.objects.all(),
         "sub_statuses": SubStatus.objects.all(),
         "ticket_types": TicketType.objects.all(),

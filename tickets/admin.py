@@ -6,7 +6,7 @@ logged in the ticket's history like any other change.
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 
 from . import actions
 from .models import Account, Activity, Attachment, Contact, CustomFieldValue, Ticket, TicketEvent, UserPreference
@@ -19,7 +19,9 @@ class TicketAdminForm(forms.ModelForm):
     a rule they refuse becomes a form error and nothing is saved.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the form was loaded at (no lost update, SPEC D3). Not named "version": that name is
+    # the model field shown read-only, and the admin excludes read-only names from the form.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     actor = None  # set per request by TicketAdmin.get_form
 
     class Meta:
@@ -49,7 +51,7 @@ class TicketAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            self.fields["loaded_version"].initial = self.instance.version
         self.saved_ticket = None
 
     def _post_clean(self):
@@ -68,7 +70,7 @@ class TicketAdminForm(forms.ModelForm):
         fields = {name: data[name] for name in changed}
         if self.instance.pk:
             ticket = Ticket.objects.get(pk=self.instance.pk)
-            version = data.get("version") or ticket.version
+            version = data.get("loaded_version") or ticket.version
             if fields:
                 ticket = actions.update_ticket(ticket, self.actor, version=version, **fields)
             if "parent" in self.changed_data:
@@ -152,17 +154,23 @@ class TicketAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        pass
+        # Tags and followers were saved through the actions and the inlines are read-only, so nothing
+        # is written here; commit=False only records what changed, which the admin's log message reads
+        # (without it every save ends in AttributeError: no attribute 'new_objects').
+        for formset in formsets:
+            formset.save(commit=False)
 
     @admin.action(description="Archive selected tickets")
     def archive_selected(self, request, queryset):
-        for ticket in queryset:
-            actions.archive(ticket, request.user)
+        with transaction.atomic():
+            for ticket in queryset:
+                actions.archive(ticket, request.user)
 
     @admin.action(description="Unarchive selected tickets")
     def unarchive_selected(self, request, queryset):
-        for ticket in queryset:
-            actions.unarchive(ticket, request.user)
+        with transaction.atomic():
+            for ticket in queryset:
+                actions.unarchive(ticket, request.user)
 
 
 @admin.register(TicketEvent)
@@ -195,6 +203,8 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "ticket__title"]
     list_filter = ["content_type"]
     raw_id_fields = ["ticket", "activity", "uploaded_by"]
+    # Stored files have no public URL (MEDIA_URL is None); the default widget links to one and fails.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
 
 
 @admin.register(Contact)

@@ -5,7 +5,9 @@ Pages that have a ticket open listen on the ticket's group; the list listens on 
 down costs a live update, not a saved change.
 """
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,10 +29,21 @@ def publish_ticket_event(payload):
         return
     message = {"type": "ticket.event", "event": payload}
     try:
-        async_to_sync(layer.group_send)(ticket_group(payload["ticket"]), message)
-        async_to_sync(layer.group_send)(LIST_GROUP, message)
+        _send(layer, ticket_group(payload["ticket"]), message)
+        _send(layer, LIST_GROUP, message)
     except Exception:  # noqa: BLE001 - a live update must never undo a committed change
         logger.exception("Could not publish live event for ticket %s", payload.get("ticket"))
+
+
+def _send(layer, group, message):
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)
+        return
+    # This thread runs an event loop (sync code called from async tooling): send from a helper thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(layer.group_send), group, message).result(timeout=10)
 
 
 def publish_on_commit(payload):

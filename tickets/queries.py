@@ -24,9 +24,10 @@ class RowValueBefore(Expression):
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         clone = self.copy()
-        clone.columns = [query.resolve_ref(name) for name in self.columns]
+        # Resolving twice (querysets are cloned) must keep the already resolved columns.
+        clone.columns = [query.resolve_ref(name) if isinstance(name, str) else name for name in self.columns]
         clone.values = [
-            Value(value, output_field=column.output_field)
+            value if isinstance(value, Value) else Value(value, output_field=column.output_field)
             for value, column in zip(self.values, clone.columns, strict=True)
         ]
         return clone

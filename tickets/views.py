@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.vary import vary_on_headers
 
 from .access import get_ticket_for_user
+from .history import with_change_rows
 from .models import Ticket
 from .queries import page_after, ticket_rows
 
@@ -50,7 +51,7 @@ def ticket_detail(request, pk):
         "ticket": ticket,
         "statuses": _status_flow(ticket),
         "notes": ticket.activities.select_related("author").order_by("-created_at", "-id")[:50],
-        "events": ticket.events.select_related("actor").order_by("-created_at", "-id")[:50],
+        "events": with_change_rows(ticket.events.select_related("actor").order_by("-created_at", "-id")[:50]),
         "links": Ticket.objects.filter(links=ticket).only("title", "status", "archived").order_by("-id"),
     }
     return render(request, "tickets/ticket_detail.html", context)

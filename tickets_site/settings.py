@@ -157,8 +157,8 @@ STORAGES = {
         )
     },
 }
-# Attachments are served only through an access-checked view, never from a public URL.
-MEDIA_URL = None
+# No URL route serves MEDIA_ROOT: attachments are streamed only by an access-checked view.
+MEDIA_URL = "/media/"
 
 # Redis: broker, channel layer and cache in production; absent on the embedded default.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -238,7 +238,9 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = [] if env_bool("SECURE_HSTS_PRELOAD") else ["security.W021"]
+# HSTS preloading is a commitment the domain's owner makes on hstspreload.org and cannot quickly undo,
+# so it is opt-in (SECURE_HSTS_PRELOAD=1) and its reminder is silenced until then.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # Product settings.
 HELPDESK_TAGS_PER_TICKET = 10

@@ -70,8 +70,13 @@ def field_display(ticket, name):
     return display_value(value)
 
 
+LABELS = {"links": "Linked tickets", "source_url": "Source link", "reopened": "Re-opened", "note": "Note"}
+
+
 def field_label(name):
     """The label a person knows a changed field by ("Priority", "Assigned agent", a custom field's name)."""
+    if name in LABELS:
+        return LABELS[name]
     if name.startswith("custom:"):
         key = name.split(":", 1)[1]
         custom = CustomField.objects.filter(key=key).values_list("name", flat=True).first()

@@ -145,10 +145,11 @@ def _apply_custom_values(change, values, *, creating=False):
             row = row or CustomFieldValue(ticket=ticket, field=field)
             setattr(row, column, typed)
             row.save()
+        # An empty value is None in the history, as for built-in fields (SPEC T10: logged alike).
         change.record(
             f"custom:{key}",
-            display_custom_value(field.field_type, old),
-            display_custom_value(field.field_type, typed),
+            display_custom_value(field.field_type, old) or None,
+            display_custom_value(field.field_type, typed) or None,
         )
 
 

@@ -1,23 +1,9 @@
-"""The three roles of SPEC R1 as groups, holding the default rights of SPEC R3.
-
-Admins are Django staff/superusers; the Admin group also holds every right, so an admin's rights
-can be given to anyone in Django admin without making them a superuser.
-"""
+"""The role groups of SPEC R1 with the default rights of SPEC R3 (tickets/roles.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-AGENT = ["create_own_views", "bulk_edit_tickets", "export_tickets"]
-TEAM_LEADER = AGENT + [
-    "merge_tickets",
-    "delete_ticket",
-    "import_tickets",
-    "read_csat",
-    "manage_configurations",
-]
-ADMIN = TEAM_LEADER + ["anonymise_ticket"]
-
-ROLES = {"Agent": AGENT, "Team Leader": TEAM_LEADER, "Admin": ADMIN}
+from tickets.roles import ROLES, ensure_roles
 
 
 def create_roles(apps, schema_editor):
@@ -26,12 +12,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(content_type__app_label="tickets", codename__in=codenames)
-        group.permissions.add(*permissions)
+    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):

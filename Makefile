@@ -1,0 +1,61 @@
+# The two commands a user needs: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM_PATH ?= /usr/bin/chromium
+export HOST PORT CHROMIUM_PATH
+
+.PHONY: run test install install-test migrate demo bench check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## Start the app with demo data: web (HTTP + WebSocket), Celery worker and beat. Ctrl-C stops all.
+run: demo
+	$(PY) manage.py runstack --host $(HOST) --port $(PORT)
+
+## Run the tests: SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set.
+test: install-test chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: chromium
+chromium:
+	@test -x "$(CHROMIUM_PATH)" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's Chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM_PATH): install it (apt-get install chromium) or set CHROMIUM_PATH."; \
+	    exit 1; \
+	  fi; }
+
+## Benchmarks on PostgreSQL (DATABASE_URL) with the large data set from `seed_demo --tickets`.
+bench: install-test
+	$(PY) -m benchmarks
+
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=helpdesk.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

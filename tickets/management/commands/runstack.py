@@ -1,0 +1,90 @@
+"""Run the whole helpdesk in one command: the ASGI server, a Celery worker and Celery beat.
+
+`make run` calls this after migrating and loading the demo data. Ctrl-C stops all three.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+DEMO_LOGINS = [
+    ("admin", "Admin (Django admin, every right)"),
+    ("lead", "Team leader, Support"),
+    ("alice", "Agent, Support"),
+    ("bob", "Agent, Support"),
+    ("carol", "Agent, Billing"),
+]
+
+
+class Command(BaseCommand):
+    help = "Start the web server (HTTP + WebSocket), a Celery worker and Celery beat; Ctrl-C stops them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+
+    def handle(self, *args, host, port, **options):
+        python = sys.executable
+        embedded = settings.CELERY_BROKER_URL.startswith("filesystem://")
+        # SQLite serialises writers: one worker process is enough there and never fights the web server.
+        pool = ["--pool=solo"] if embedded else ["--concurrency=2"]
+        commands = {
+            "web": [python, "-m", "daphne", "-b", host, "-p", str(port), "tickets_site.asgi:application"],
+            "worker": [python, "-m", "celery", "-A", "tickets_site", "worker", "-l", "warning", *pool,
+                       "--without-mingle", "--without-gossip"],
+            "beat": [python, "-m", "celery", "-A", "tickets_site", "beat", "-l", "warning",
+                     "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+        }
+        processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+        self._announce(host, port, embedded)
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        self.stderr.write(f"{name} exited with code {process.returncode}; stopping the rest.")
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            self._stop_all(processes)
+
+    def _announce(self, host, port, embedded):
+        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        stack = "SQLite, filesystem broker, in-memory channel layer" if embedded else "PostgreSQL/Redis"
+        lines = [
+            "",
+            f"  Helpdesk is running at http://{shown_host}:{port}/  ({stack})",
+            "",
+            "  Demo logins (password: demo)",
+            *(f"    {username:<7} {role}" for username, role in DEMO_LOGINS),
+            "",
+            "  Press Ctrl-C to stop the web server, the worker and beat.",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+
+    def _stop_all(self, processes):
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in processes.values():
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                process.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.stdout.write("Stopped.")
