@@ -3,6 +3,7 @@
 Configuration is data, not settings (SPEC C1).
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -126,7 +127,11 @@ class WorkingHours(models.Model):
         ordering = ["weekday", "start"]
         verbose_name_plural = "working hours"
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="workinghours_end_after_start")
+            # An end of 00:00 means midnight at the end of the day (a shift until midnight, or 24x7).
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")) | models.Q(end=datetime.time(0)),
+                name="workinghours_end_after_start",
+            )
         ]
 
     def __str__(self):

@@ -151,7 +151,7 @@ def test_adding_a_ticket_in_the_admin_creates_it_through_the_action(admin_client
     )
     created = ticket.events.get()
     assert (created.kind, created.actor) == (TicketEvent.Kind.CREATED, admin_user)
-    assert created.changes["priority"] == ["Normal", "Urgent"]
+    assert created.changes["priority"] == [None, "Urgent"]
     assert ticket.submitted_reached_at is not None
 
 

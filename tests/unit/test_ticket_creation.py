@@ -57,7 +57,7 @@ def test_the_created_event_lists_the_fields_given_as_display_values(alice, bob, 
     )
 
     changes = ticket.events.get().changes
-    assert changes["priority"] == ["Normal", "High"]
+    assert changes["priority"] == [None, "High"]
     assert changes["assignee"] == [None, "Bob Baker"]
     assert changes["team"] == [None, "Support"]
     assert changes["ticket_type"] == [None, "Internal"]

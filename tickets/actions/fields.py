@@ -210,6 +210,8 @@ def create_ticket(
         if followers:
             ticket.followers.set(followers)
         _apply_custom_values(change, custom_values or {}, creating=True)
+        # A new ticket had no earlier values: its first event shows each field as set from nothing.
+        change.changes = {name: [None, new] for name, (old, new) in change.changes.items()}
         change.finish()
     return ticket
 
