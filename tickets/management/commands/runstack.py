@@ -5,6 +5,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,12 +36,14 @@ class Command(BaseCommand):
         pool = ["--pool=solo"] if embedded else ["--concurrency=2"]
         commands = {
             "web": [python, "-m", "daphne", "-b", host, "-p", str(port), "tickets_site.asgi:application"],
-            "worker": [python, "-m", "celery", "-A", "tickets_site", "worker", "-l", "warning", *pool,
+            "worker": [python, "-m", "celery", "-A", "tickets_site", "--quiet", "worker", "-l", "warning", *pool,
                        "--without-mingle", "--without-gossip"],
-            "beat": [python, "-m", "celery", "-A", "tickets_site", "beat", "-l", "warning",
+            "beat": [python, "-m", "celery", "-A", "tickets_site", "--quiet", "beat", "-l", "warning",
                      "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+        # Announce once the web server answers, so the URL is not lost among the start-up logs.
+        self._wait_for_port(host, int(port), processes["web"])
         self._announce(host, port, embedded)
 
         stopping = False
@@ -60,6 +63,16 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         finally:
             self._stop_all(processes)
+
+    def _wait_for_port(self, host, port, web, timeout=30):
+        connect_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and web.poll() is None:
+            try:
+                with socket.create_connection((connect_host, port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
 
     def _announce(self, host, port, embedded):
         shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
