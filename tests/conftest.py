@@ -154,9 +154,13 @@ def admin_client_(admin_user):
 
 
 def csrf_post(client, url, data=None, **extra):
-    """POST the way a browser does: fetch the CSRF cookie first and send the token back."""
-    client.get("/login/")
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    """POST the way a browser does: with the CSRF cookie and the matching X-CSRFToken header."""
+    from django.middleware.csrf import _get_new_csrf_string
+
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value if settings.CSRF_COOKIE_NAME in client.cookies else None
+    if not token:
+        token = _get_new_csrf_string()
+        client.cookies[settings.CSRF_COOKIE_NAME] = token
     return client.post(url, data or {}, HTTP_X_CSRFTOKEN=token, **extra)
 
 
@@ -217,3 +221,18 @@ def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(timezone, "now", lambda: clock.now)
     return clock
+
+
+@pytest.fixture(autouse=True)
+def _quick_browser_timeouts(request):
+    """A missing element fails in seconds, not Playwright's default half minute."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(8000)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (tab counts are cached between requests)."""
+    from django.core.cache import cache
+
+    cache.clear()

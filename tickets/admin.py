@@ -26,27 +26,7 @@ class TicketAdminForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = [
-            "title",
-            "description",
-            "ticket_type",
-            "priority",
-            "status",
-            "sub_status",
-            "category",
-            "contact",
-            "account",
-            "assignee",
-            "team",
-            "parent",
-            "deadline",
-            "reopen_at",
-            "source_channel",
-            "source_product",
-            "source_url",
-            "tags",
-            "followers",
-        ]
+        fields = [*actions.EDITABLE_FIELDS, "parent", "tags", "followers"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,3 +208,38 @@ class UserPreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     list_filter = ["sort_order", "show_completed", "panel_ratio"]
     raw_id_fields = ["user"]
+
+
+# --- Views sidebar and filter schemes (SPEC L7, L8) -----------------------------------------------
+
+from .models import FilterScheme, MyViewEntry, TicketView  # noqa: E402
+
+
+@admin.register(TicketView)
+class TicketViewAdmin(admin.ModelAdmin):
+    """Admins define team views here (SPEC L7): a name and the list's query string, e.g. tab=all&priority=high."""
+
+    list_display = ["name", "owner", "is_team_view", "visibility", "is_folder", "query", "created_at"]
+    list_filter = ["is_team_view", "visibility", "is_folder"]
+    search_fields = ["name", "query", "owner__username"]
+    raw_id_fields = ["owner"]
+    fields = ["name", "query", "is_team_view", "visibility", "is_folder", "owner"]
+
+    def get_changeform_initial_data(self, request):
+        # A view added here is most often a team view made by the admin who adds it.
+        return {"owner": request.user.pk, "is_team_view": True, "visibility": TicketView.Visibility.SHARED}
+
+
+@admin.register(MyViewEntry)
+class MyViewEntryAdmin(admin.ModelAdmin):
+    list_display = ["user", "view", "parent", "position"]
+    search_fields = ["user__username", "view__name"]
+    raw_id_fields = ["user", "view", "parent"]
+    list_select_related = ["user", "view", "parent__view"]
+
+
+@admin.register(FilterScheme)
+class FilterSchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "query", "created_at"]
+    search_fields = ["name", "query", "owner__username"]
+    raw_id_fields = ["owner"]

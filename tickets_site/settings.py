@@ -38,7 +38,9 @@ def database_from_url(url):
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "OPTIONS": dict(parse_qsl(parts.query)),
+            # Planner costs for SSD storage (random reads nearly as cheap as sequential): the list's
+            # ordered index scans are then chosen over bitmap scans plus a sort. Override in the URL.
+            "OPTIONS": {"options": "-c random_page_cost=1.1", **dict(parse_qsl(parts.query))},
             "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
             "CONN_HEALTH_CHECKS": True,
         }
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tickets_site.middleware.HtmxMessagesMiddleware",
 ]
 
 ROOT_URLCONF = "tickets_site.urls"
@@ -241,6 +244,8 @@ X_FRAME_OPTIONS = "DENY"
 # HSTS preloading is a commitment the domain's owner makes on hstspreload.org and cannot quickly undo,
 # so it is opt-in (SECURE_HSTS_PRELOAD=1) and its reminder is silenced until then.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# The list indexes INCLUDE filter columns on PostgreSQL; SQLite builds them without (same results).
+SILENCED_SYSTEM_CHECKS += ["models.W040"]
 
 # Product settings.
 HELPDESK_TAGS_PER_TICKET = 10

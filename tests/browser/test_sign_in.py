@@ -10,8 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.spec("R1", "L1")
 def test_agent_signs_in_and_sees_the_tickets(live_server, page, alice, password):
-    refund = make_ticket(alice, title="Refund not received for order #48213", priority="high")
-    make_ticket(alice, title="Cannot log in after password reset")
+    refund = make_ticket(alice, title="Refund not received for order #48213", priority="high", assignee=alice)
+    make_ticket(alice, title="Cannot log in after password reset", assignee=alice)
 
     page.goto(live_server.url + "/tickets/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/tickets/"))
@@ -20,7 +20,7 @@ def test_agent_signs_in_and_sees_the_tickets(live_server, page, alice, password)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page).to_have_url(re.compile(r"/tickets/$"))
+    expect(page).to_have_url(re.compile(r"/tickets/$"))  # My Tickets, the first tab
     row = page.get_by_role("row").filter(has_text=refund.reference)
     expect(row).to_contain_text("Refund not received for order #48213")
     expect(row).to_contain_text("High")

@@ -19,6 +19,7 @@ from .fields import (
     update_ticket,
 )
 from .notes import add_note, delete_note, edit_note
+from .removal import delete_ticket
 from .relations import (
     add_tag,
     archive,
@@ -44,6 +45,7 @@ __all__ = [
     "change_sub_status",
     "create_ticket",
     "delete_note",
+    "delete_ticket",
     "edit_note",
     "follow",
     "link_tickets",

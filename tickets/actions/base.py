@@ -16,6 +16,7 @@ from django.utils import timezone
 from configurations.models import CustomField, Status
 
 from .. import sla
+from ..counts import bump_generation
 from ..live import publish_on_commit
 from ..models import Ticket, TicketEvent
 
@@ -147,6 +148,7 @@ class TicketChange:
             version=ticket.version,
             created_at=self.now,
         )
+        transaction.on_commit(bump_generation)
         publish_on_commit(
             {
                 "ticket": ticket.pk,

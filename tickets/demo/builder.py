@@ -27,9 +27,12 @@ from ..models import (
     Activity,
     Contact,
     CustomFieldValue,
+    FilterScheme,
+    MyViewEntry,
     Ticket,
     TicketEvent,
     TicketLink,
+    TicketView,
     UserPreference,
 )
 from .data import (
@@ -564,12 +567,42 @@ def seed_demo(out=print):
         if not preference.open_tickets:
             preference.open_tickets = alice_open
             preference.save(update_fields=["open_tickets"])
+        create_saved_views(users, config)
     for message, count in builder.skipped.items():
         out(f"  note: {count} step(s) refused by a ticket rule: {message}")
     summary = demo_summary(users)
     summary["seconds"] = time.monotonic() - started
     out(format_summary(summary))
     return summary
+
+
+def create_saved_views(users, config):
+    """Team views for everyone, and a few views, a folder and a filter scheme of alice's own (L7, L8)."""
+    admin, alice = users["admin"], users["alice"]
+    vip = Tag.objects.filter(name="vip").values_list("pk", flat=True).first()
+    team_views = [
+        ("Urgent and high", "tab=all&sort=newest&completed=0&priority=urgent&priority=high"),
+        ("SLA breached", "tab=all&sort=newest&completed=0&sla=breached"),
+        ("Waiting for pickup", "tab=unassigned&sort=oldest&completed=0"),
+    ]
+    for name, query in team_views:
+        view = TicketView.objects.create(
+            owner=admin, name=name, query=query, is_team_view=True, visibility=TicketView.Visibility.SHARED
+        )
+        for position, user in enumerate(users.values()):
+            if user.username in {"alice", "bob", "lead"}:
+                MyViewEntry.objects.get_or_create(user=user, view=view, defaults={"position": position})
+    folder = TicketView.objects.create(owner=alice, name="Follow-ups", is_folder=True)
+    folder_entry = MyViewEntry.objects.create(user=alice, view=folder, position=10)
+    own = [
+        ("My overdue", "tab=mine&sort=oldest&completed=0&overdue=yes", TicketView.Visibility.PRIVATE),
+        ("Pending with re-open date", "tab=mine&sort=newest&completed=0&status=pending", TicketView.Visibility.SHARED),
+    ]
+    for position, (name, query, visibility) in enumerate(own, start=11):
+        view = TicketView.objects.create(owner=alice, name=name, query=query, visibility=visibility)
+        MyViewEntry.objects.create(user=alice, view=view, parent=folder_entry, position=position)
+    if vip:
+        FilterScheme.objects.create(owner=alice, name="VIP customers", query=f"tab=all&completed=0&tag={vip}")
 
 
 def demo_summary(users=None):

@@ -499,12 +499,16 @@ def seed_bulk(n, out=print, *, batch_size=10000, span_days=3 * 365):
             cursor.execute(sql)
     analysed = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # VACUUM sets the visibility map, so the list's index-only scans and counts skip the heap.
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
     elapsed = time.monotonic() - started
     out(
         f"Inserted {totals['tickets']:,} tickets, {totals['events']:,} history events, {totals['tags']:,} tag links "
         f"and {totals['values']:,} custom field values in {elapsed:.1f} s "
-        f"(ANALYZE {time.monotonic() - analysed:.1f} s); {Ticket.objects.count():,} tickets in total."
+        f"(VACUUM/ANALYZE {time.monotonic() - analysed:.1f} s); {Ticket.objects.count():,} tickets in total."
     )
     return {"tickets": totals["tickets"], "seconds": elapsed}
 

@@ -2,6 +2,7 @@ from .activities import Activity, Attachment
 from .customers import Account, Contact
 from .history import TicketEvent
 from .preferences import UserPreference
+from .saved_views import FilterScheme, MyViewEntry, TicketView
 from .tickets import CustomFieldValue, Ticket, TicketLink
 
 __all__ = [
@@ -10,8 +11,11 @@ __all__ = [
     "Attachment",
     "Contact",
     "CustomFieldValue",
+    "FilterScheme",
+    "MyViewEntry",
     "Ticket",
     "TicketEvent",
     "TicketLink",
+    "TicketView",
     "UserPreference",
 ]

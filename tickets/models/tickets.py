@@ -16,6 +16,13 @@ def parse_reference(text):
     return int(match.group(1)) if match else None
 
 
+LIVE = Q(archived=False)
+OPEN = Q(archived=False) & ~Q(status=Status.RESOLVED)
+UNASSIGNED = Q(assignee__isnull=True, team__isnull=True)
+# Columns the list filters test most, carried in the list indexes (PostgreSQL INCLUDE).
+LIST_COLUMNS = ["status", "priority", "ticket_type", "sub_status", "assignee", "team", "deadline", "sla_at_risk_at"]
+
+
 class Ticket(models.Model):
     """A customer case (SPEC T1).
 
@@ -112,18 +119,37 @@ class Ticket(models.Model):
             ("manage_configurations", "Can manage configurations"),
         ]
         indexes = [
-            # Keyset paging always ends in (created_at, id); each tab has its leading column.
+            # Keyset paging always ends in (created_at, id). Each tab has partial indexes for the
+            # active tickets (OPEN: completed hidden, the default) and for all not archived ones
+            # (LIVE: Show Completed), so page 1, deep pages and capped tab counts are index scans.
+            # On PostgreSQL the filter columns are INCLUDEd, so filters are checked in the index.
             models.Index(fields=["created_at", "id"], name="ticket_created"),
-            models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee_created"),
-            models.Index(fields=["team", "created_at", "id"], name="ticket_team_created"),
-            models.Index(fields=["status", "created_at", "id"], name="ticket_status_created"),
-            models.Index(fields=["priority", "created_at", "id"], name="ticket_priority_created"),
+            models.Index(fields=["created_at", "id"], condition=OPEN, include=LIST_COLUMNS, name="ticket_open"),
             models.Index(
-                fields=["created_at", "id"],
-                condition=Q(assignee__isnull=True, team__isnull=True, archived=False),
+                fields=["assignee", "created_at", "id"], condition=OPEN, include=LIST_COLUMNS, name="ticket_open_agent"
+            ),
+            models.Index(
+                fields=["team", "created_at", "id"], condition=OPEN, include=LIST_COLUMNS, name="ticket_open_team"
+            ),
+            models.Index(
+                fields=["created_at", "id"], condition=OPEN & UNASSIGNED, include=LIST_COLUMNS,
+                name="ticket_open_unassigned",
+            ),
+            models.Index(fields=["created_at", "id"], condition=LIVE, include=LIST_COLUMNS, name="ticket_live"),
+            models.Index(
+                fields=["assignee", "created_at", "id"], condition=LIVE, include=LIST_COLUMNS, name="ticket_live_agent"
+            ),
+            models.Index(
+                fields=["team", "created_at", "id"], condition=LIVE, include=LIST_COLUMNS, name="ticket_live_team"
+            ),
+            models.Index(
+                fields=["created_at", "id"], condition=LIVE & UNASSIGNED, include=LIST_COLUMNS,
                 name="ticket_unassigned_created",
             ),
-            models.Index(fields=["created_at", "id"], condition=Q(archived=True), name="ticket_archived_created"),
+            models.Index(
+                fields=["created_at", "id"], condition=Q(archived=True), include=LIST_COLUMNS,
+                name="ticket_archived_created",
+            ),
             models.Index(fields=["deadline"], name="ticket_deadline"),
             models.Index(fields=["completion_seconds"], name="ticket_completion"),
             models.Index(fields=["unassigned_seconds"], name="ticket_unassigned_secs"),
