@@ -147,3 +147,40 @@ def test_keyboard_reaches_a_ticket_and_enter_opens_it(live_server, page, alice, 
     link.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/tickets/{board['mine'].pk}/$"))
+
+
+@pytest.mark.spec("L6", "L5")
+def test_paging_older_and_newer_keeps_its_place_in_the_url(live_server, page, alice, password, monkeypatch):
+    monkeypatch.setattr("tickets.views.list.PAGE_SIZE", 2)
+    for number in range(1, 6):
+        make_ticket(alice, title=f"Case {number}", assignee=alice)
+    sign_in(page, live_server, "alice", password)
+    expect(rows(page)).to_have_count(2)
+    expect(rows(page).first).to_contain_text("Case 5")
+
+    page.get_by_role("link", name="Older →").click()
+    expect(page).to_have_url(re.compile(r"after="))
+    expect(rows(page).first).to_contain_text("Case 3")
+    page.reload()
+    expect(rows(page).first).to_contain_text("Case 3")
+
+    page.get_by_role("link", name="Older →").click()
+    expect(rows(page)).to_have_count(1)
+    expect(page.get_by_role("link", name="Older →")).to_have_count(0)
+    page.get_by_role("link", name="← Newer").click()
+    expect(rows(page).first).to_contain_text("Case 3")
+
+
+@pytest.mark.spec("L4")
+def test_the_filters_offered_follow_the_tab(live_server, page, alice, password, board):
+    sign_in(page, live_server, "alice", password)
+    page.locator("summary", has_text="Filters").click()
+    panel = page.get_by_role("group", name="Filters")
+    expect(panel.get_by_role("group", name="Assigned agent")).to_have_count(0)  # My Tickets
+    expect(panel.get_by_role("group", name="Assigned team")).to_have_count(1)
+
+    tab(page, "Teams Assigned").click()
+    page.locator("summary", has_text="Filters").click()
+    panel = page.get_by_role("group", name="Filters")
+    expect(panel.get_by_role("group", name="Assigned team")).to_have_count(0)
+    expect(panel.get_by_role("group", name="Assigned agent")).to_have_count(1)

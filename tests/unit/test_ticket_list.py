@@ -332,3 +332,12 @@ def test_deleting_tickets_needs_the_right(alice_client, lead_client, board):
     allowed = csrf_post(lead_client, reverse("tickets:ticket_bulk"), {"action": "delete", "ids": [target]})
     assert allowed.status_code == 302 and not Ticket.objects.filter(pk=target).exists()
     assert 'value="delete"' in lead_client.get(LIST, {"tab": "all"}).content.decode()
+
+
+@pytest.mark.spec("L3", "L5")
+def test_the_tab_links_loaded_with_the_counts_keep_the_sort_and_filters(alice_client, board):
+    html = alice_client.get(
+        reverse("tickets:ticket_counts"), {"tab": "mine", "sort": "oldest", "completed": "1", "priority": "high"}
+    ).content.decode()
+    assert "?tab=all&amp;sort=oldest&amp;completed=1&amp;priority=high" in html
+    assert 'aria-current="page"' in html.split("My Tickets")[0].rsplit("<a", 1)[1]

@@ -126,8 +126,8 @@ def _filters(state):
     return TicketFilterSet(state.filter_data, queryset=Ticket.objects.none(), tab="all")
 
 
-def _counts_query(state):
-    """What the counts depend on: the filters and the toggle, not the tab or the page."""
+def _counts_key(state):
+    """What the counts depend on (the filters and the toggle, not the tab, sort or page): their cache key."""
     return state.query(tab="all", after=None, before=None, sort="newest")
 
 
@@ -173,8 +173,9 @@ def ticket_list(request):
         "filter_fields": [field for field in filterset.form if field.name not in hidden],
         "filter_errors": not valid,
         "active_filters": filterset.active_count(exclude=hidden),
-        "tabs": _tabs(state, cached_counts(request.user, _counts_query(state))),
-        "counts_query": _counts_query(state),
+        "tabs": _tabs(state, cached_counts(request.user, _counts_key(state))),
+        # The counts request carries the whole state, so the tab links it returns keep sort and filters.
+        "counts_query": state.query(after=None, before=None),
         "previous_query": state.query(before=cursor_of(rows[0])) if rows and has_previous else None,
         "next_query": state.query(after=cursor_of(rows[-1])) if rows and has_next else None,
         "page_query": state.query(
@@ -197,7 +198,7 @@ def ticket_counts(request):
     preference = preference_for(request)
     state = ListState(request.GET, preference)
     counts = compute_counts(request.user, state, _filters(state))
-    store_counts(request.user, _counts_query(state), counts)
+    store_counts(request.user, _counts_key(state), counts)
     return render(request, "tickets/ticket_list.html#list-tabs", {"tabs": _tabs(state, counts), "state": state})
 
 
