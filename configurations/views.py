@@ -1,22 +1,255 @@
+"""The Configurations area for team leaders (SPEC C1, R3).
+
+Every section lists, creates, edits and deletes through the same four generic views, driven by a
+`Section` (sections.py); working hours and holidays live on their calendar's page. Every view needs
+`tickets.manage_configurations`. Bad input re-renders the form with its messages (HTTP 422) and
+nothing is saved; deletes are POSTs after a confirmation page.
+"""
+
+import zoneinfo
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from .models import Category, CustomField, SLAPolicy, SubStatus, Tag, Team, TicketType, WorkingCalendar
+from tickets.models import TicketView
+
+from . import forms, services
+from .models import Holiday, Status, SubStatus, WorkingCalendar, WorkingHours
+from .sections import SECTIONS
+
+manage_configurations = permission_required("tickets.manage_configurations", raise_exception=True)
+
+INVALID = 422
 
 
-@permission_required("tickets.manage_configurations", raise_exception=True)
+def _section(key):
+    try:
+        return SECTIONS[key]
+    except KeyError:
+        raise Http404 from None
+
+
+def _nav(current=None):
+    """The sections with their counts, for the side navigation."""
+    counts = {key: section.model.objects.count() for key, section in SECTIONS.items()}
+    counts["team-views"] = TicketView.objects.filter(is_team_view=True).count()
+    return [
+        {"key": key, "title": section.title, "description": section.description, "count": counts[key],
+         "url": section.url("list"), "current": key == current}
+        for key, section in SECTIONS.items()
+    ]
+
+
+def _render(request, template, context, *, section=None, status=200):
+    context = {"nav": _nav(section.key if section else None), "section": section, **context}
+    return render(request, template, context, status=status)
+
+
+def _save(form, *, lock_model=None):
+    """Validate and save in one transaction, so a refused form leaves nothing behind (X2)."""
+    try:
+        with transaction.atomic():
+            if lock_model is not None:
+                services.lock_table(lock_model)
+            if not form.is_valid():
+                return None
+            return form.save()
+    except IntegrityError:
+        form.add_error(None, "This clashes with an entry saved meanwhile. Check the values and try again.")
+        return None
+
+
+# --- the generic section views --------------------------------------------------------------------
+
+@manage_configurations
 def overview(request):
-    """What is configured today, for team leaders (SPEC C1)."""
+    """The sections team leaders configure (SPEC C1)."""
+    return _render(request, "configurations/overview.html", {})
+
+
+@manage_configurations
+def section_list(request, section):
+    section = _section(section)
+    context = {"objects": section.objects()}
+    if section.key == "tags":
+        context["tag_limit"] = settings.HELPDESK_TAGS_PER_COMPANY
+    if section.key == "sub-statuses":
+        context["columns"] = [
+            {"status": status, "subs": [sub for sub in context["objects"] if sub.status == status.value]}
+            for status in Status
+        ]
+        context["max_per_status"] = SubStatus.MAX_PER_STATUS
+    return _render(request, f"configurations/{section.key.replace('-', '_')}.html", context, section=section)
+
+
+def _form_page(request, section, instance, *, creating):
+    form = section.form_class(request.POST or None, instance=instance)
+    if request.method == "POST":
+        saved = _save(form, lock_model=section.model if section.lock else None)
+        if saved is not None:
+            verb = "added" if creating else "saved"
+            messages.success(request, f"{section.singular.capitalize()} “{saved}” {verb}.")
+            return redirect(section.success_url(saved) if section.success_url else section.url("list"))
     context = {
-        "tag_limit": settings.HELPDESK_TAGS_PER_COMPANY,
-        "tags": Tag.objects.all(),
-        "sub_statuses": SubStatus.objects.all(),
-        "ticket_types": TicketType.objects.all(),
-        "categories": Category.objects.select_related("sla_policy", "calendar"),
-        "sla_policies": SLAPolicy.objects.all(),
-        "calendars": WorkingCalendar.objects.prefetch_related("hours", "holidays"),
-        "custom_fields": CustomField.objects.select_related("category"),
-        "teams": Team.objects.prefetch_related("members"),
+        "form": form,
+        "object": None if creating else instance,
+        "heading": f"New {section.singular}" if creating else f"Edit {section.singular}",
+        "cancel_url": section.url("list"),
+        "action_url": request.get_full_path(),
     }
-    return render(request, "configurations/overview.html", context)
+    if section.key == "calendars":
+        context["timezones"] = sorted(zoneinfo.available_timezones())
+    status = INVALID if request.method == "POST" else 200
+    return _render(request, "configurations/form.html", context, section=section, status=status)
+
+
+@manage_configurations
+def section_create(request, section):
+    section = _section(section)
+    instance = section.new_instance(request) if section.new_instance else section.model()
+    return _form_page(request, section, instance, creating=True)
+
+
+def _get(section, pk):
+    return get_object_or_404(section.objects() if section.key == "team-views" else section.model, pk=pk)
+
+
+@manage_configurations
+def section_edit(request, section, pk):
+    section = _section(section)
+    return _form_page(request, section, _get(section, pk), creating=False)
+
+
+def _confirm_delete(request, obj, *, section, singular, back_url, effect="", blocker=""):
+    """GET: the confirmation page. POST: delete, or explain why not (409)."""
+    if request.method == "POST" and not blocker:
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            blocker = f"This {singular} is still in use, so it cannot be deleted."
+        else:
+            messages.success(request, f"{singular.capitalize()} “{label}” deleted.")
+            return redirect(back_url)
+    context = {"object": obj, "singular": singular, "effect": effect, "blocker": blocker, "cancel_url": back_url,
+               "action_url": request.get_full_path()}
+    status = 409 if request.method == "POST" else 200
+    return _render(request, "configurations/confirm_delete.html", context, section=section, status=status)
+
+
+@manage_configurations
+def section_delete(request, section, pk):
+    section = _section(section)
+    obj = _get(section, pk)
+    return _confirm_delete(
+        request, obj, section=section, singular=section.singular, back_url=section.url("list"),
+        effect=section.delete_effect(obj) if section.delete_effect else "",
+        blocker=section.delete_blocker(obj) if section.delete_blocker else "",
+    )
+
+
+# --- sub-status order ------------------------------------------------------------------------------
+
+@manage_configurations
+@require_POST
+def substatus_reorder(request):
+    """Store one status's sub-status order, sent once after a drag and drop (SPEC T2)."""
+    try:
+        ids = [int(pk) for pk in request.POST.getlist("order")]
+        services.reorder_substatuses(request.POST.get("status", ""), ids)
+    except (ValueError, ValidationError) as error:
+        text = error.messages[0] if isinstance(error, ValidationError) else "The order could not be read."
+        return JsonResponse({"error": text}, status=INVALID)
+    return HttpResponse(status=204)
+
+
+# --- a calendar's working hours and holidays --------------------------------------------------------
+
+CALENDARS = SECTIONS["calendars"]
+
+
+def _calendar_page(request, calendar, *, hours_form=None, holiday_form=None, status=200):
+    context = {
+        "calendar": calendar,
+        "hours": calendar.hours.all(),
+        "holidays": calendar.holidays.all(),
+        "hours_form": hours_form or forms.WorkingHoursForm(prefix="hours"),
+        "holiday_form": holiday_form or forms.HolidayForm(prefix="holiday"),
+    }
+    return _render(request, "configurations/calendar_detail.html", context, section=CALENDARS, status=status)
+
+
+@manage_configurations
+def calendar_detail(request, pk):
+    return _calendar_page(request, get_object_or_404(WorkingCalendar, pk=pk))
+
+
+@manage_configurations
+@require_POST
+def hours_create(request, calendar_pk):
+    calendar = get_object_or_404(WorkingCalendar, pk=calendar_pk)
+    form = forms.WorkingHoursForm(request.POST, prefix="hours", instance=WorkingHours(calendar=calendar))
+    if _save(form, lock_model=WorkingHours) is None:
+        return _calendar_page(request, calendar, hours_form=form, status=INVALID)
+    messages.success(request, f"Working hours {form.instance} added.")
+    return redirect("configurations:calendar_detail", calendar.pk)
+
+
+@manage_configurations
+@require_POST
+def holiday_create(request, calendar_pk):
+    calendar = get_object_or_404(WorkingCalendar, pk=calendar_pk)
+    form = forms.HolidayForm(request.POST, prefix="holiday", instance=Holiday(calendar=calendar))
+    if _save(form) is None:
+        return _calendar_page(request, calendar, holiday_form=form, status=INVALID)
+    messages.success(request, f"Holiday {form.instance} added.")
+    return redirect("configurations:calendar_detail", calendar.pk)
+
+
+def _calendar_child_form(request, obj, form_class, heading, *, lock_model=None):
+    calendar_url = reverse("configurations:calendar_detail", args=[obj.calendar_id])
+    form = form_class(request.POST or None, instance=obj)
+    if request.method == "POST":
+        if _save(form, lock_model=lock_model) is not None:
+            messages.success(request, f"{heading} saved.")
+            return redirect(calendar_url)
+    context = {"form": form, "object": obj, "heading": f"Edit {heading.lower()} · {obj.calendar}",
+               "cancel_url": calendar_url, "action_url": request.get_full_path()}
+    status = INVALID if request.method == "POST" else 200
+    return _render(request, "configurations/form.html", context, section=CALENDARS, status=status)
+
+
+@manage_configurations
+def hours_edit(request, pk):
+    hours = get_object_or_404(WorkingHours.objects.select_related("calendar"), pk=pk)
+    return _calendar_child_form(request, hours, forms.WorkingHoursForm, "Working hours", lock_model=WorkingHours)
+
+
+@manage_configurations
+def holiday_edit(request, pk):
+    holiday = get_object_or_404(Holiday.objects.select_related("calendar"), pk=pk)
+    return _calendar_child_form(request, holiday, forms.HolidayForm, "Holiday")
+
+
+@manage_configurations
+def hours_delete(request, pk):
+    hours = get_object_or_404(WorkingHours.objects.select_related("calendar"), pk=pk)
+    back = reverse("configurations:calendar_detail", args=[hours.calendar_id])
+    return _confirm_delete(request, hours, section=CALENDARS, singular="working hours", back_url=back)
+
+
+@manage_configurations
+def holiday_delete(request, pk):
+    holiday = get_object_or_404(Holiday.objects.select_related("calendar"), pk=pk)
+    back = reverse("configurations:calendar_detail", args=[holiday.calendar_id])
+    return _confirm_delete(request, holiday, section=CALENDARS, singular="holiday", back_url=back)
+

@@ -6,6 +6,7 @@ transaction with the row locked, bumps `version`, writes exactly one history eve
 changes, and publishes the live event after the commit. A refused change raises TicketRuleError.
 """
 
+from .attachments import attach_files, remove_attachment
 from .base import TicketConflict, TicketRuleError
 from .fields import (
     EDITABLE_FIELDS,
@@ -40,6 +41,7 @@ __all__ = [
     "add_note",
     "add_tag",
     "archive",
+    "attach_files",
     "assign",
     "change_status",
     "change_sub_status",
@@ -49,6 +51,7 @@ __all__ = [
     "edit_note",
     "follow",
     "link_tickets",
+    "remove_attachment",
     "remove_tag",
     "reopen_when_due",
     "set_parent",

@@ -23,6 +23,8 @@ class TicketEvent(models.Model):
         UNFOLLOWED = "unfollowed", "Follower removed"
         PARENT_CHANGED = "parent_changed", "Parent changed"
         REOPENED = "reopened", "Re-opened"
+        ATTACHMENT_ADDED = "attachment_added", "Attachment added"
+        ATTACHMENT_REMOVED = "attachment_removed", "Attachment removed"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

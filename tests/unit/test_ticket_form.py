@@ -1,0 +1,141 @@
+"""The ticket form (D3), the quick sub-status change (D4), the panel ratio (D2) and the print view."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from configurations.models import CustomField, Priority, Status
+from tickets import actions
+from tickets.models import Ticket, TicketEvent, UserPreference
+
+from ..conftest import csrf_post
+from ..factories import CategoryFactory, CustomFieldFactory, SubStatusFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(ticket, **changes):
+    """What the form posts when nothing was touched, with some fields changed."""
+    data = {
+        "title": ticket.title,
+        "description": ticket.description,
+        "ticket_type": ticket.ticket_type_id or "",
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "sub_status": ticket.sub_status_id or "",
+        "category": ticket.category_id or "",
+        "customer": "",
+        "account": ticket.account_id or "",
+        "assignee": ticket.assignee_id or "",
+        "team": ticket.team_id or "",
+        "deadline": ticket.deadline.strftime("%Y-%m-%dT%H:%M") if ticket.deadline else "",
+        "reopen_at": "",
+        "version": ticket.version,
+    }
+    data.update(changes)
+    return data
+
+
+def save(client, ticket, **changes):
+    return csrf_post(client, reverse("tickets:ticket_form", args=[ticket.pk]), form_data(ticket, **changes),
+                     HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.spec("D3")
+def test_edit_shows_the_fields_and_save_changes_them_through_the_action(alice_client, alice):
+    ticket = make_ticket(alice, title="Printer on fire")
+    editing = alice_client.get(reverse("tickets:ticket_form", args=[ticket.pk]), {"edit": "1"}).content.decode()
+    assert 'name="priority"' in editing and 'name="version"' in editing
+
+    response = save(alice_client, ticket, priority=Priority.URGENT, title="Printer really on fire")
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.title, ticket.version) == (Priority.URGENT, "Printer really on fire", 2)
+    event = ticket.events.get(kind=TicketEvent.Kind.UPDATED)
+    assert event.changes == {"priority": ["Normal", "Urgent"], "title": ["Printer on fire", "Printer really on fire"]}
+    html = response.content.decode()
+    assert 'id="ticket-header" hx-swap-oob="true"' in html  # the header shows the saved values too
+    assert "saved" in json.loads(response["HX-Trigger"])["messages"][0]["message"]
+
+
+@pytest.mark.spec("D3")
+def test_a_stale_save_is_refused_and_names_who_changed_what(alice_client, alice, bob):
+    ticket = make_ticket(alice, title="Printer on fire")
+    loaded = Ticket.objects.get(pk=ticket.pk)
+    actions.update_ticket(ticket, bob, version=1, priority=Priority.HIGH)
+
+    response = save(alice_client, loaded, title="My new title")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Bob Baker changed Priority" in html
+    assert 'value="My new title"' in html  # the person's input is kept, not lost
+    ticket.refresh_from_db()
+    assert ticket.title == "Printer on fire" and ticket.priority == Priority.HIGH
+
+
+@pytest.mark.spec("D3", "T7")
+def test_category_rules_are_shown_on_the_form(alice_client, alice):
+    category = CategoryFactory(require_substatus_to_resolve=True)
+    ticket = make_ticket(alice, category=category)
+    response = save(alice_client, ticket, status=Status.RESOLVED)
+    assert response.status_code == 422
+    assert "needs a sub-status before the ticket can be resolved" in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.SUBMITTED
+
+
+@pytest.mark.spec("D3", "T10")
+def test_custom_fields_are_edited_validated_and_logged(alice_client, alice):
+    CustomFieldFactory(name="Refund amount", key="refund", field_type=CustomField.FieldType.NUMBER)
+    CustomFieldFactory(name="Order number", key="order", required=True)
+    ticket = make_ticket(alice, custom_values={"order": "A-1"})
+
+    bad = save(alice_client, ticket, cf_refund="lots", cf_order="")
+    assert bad.status_code == 422
+    assert "Enter a number." in bad.content.decode() and "This field is required." in bad.content.decode()
+
+    good = save(alice_client, ticket, cf_refund="12.50", cf_order="A-1")
+    assert good.status_code == 200
+    assert ticket.events.get(kind=TicketEvent.Kind.UPDATED).changes == {"custom:refund": [None, "12.5"]}
+
+
+@pytest.mark.spec("D3", "T4")
+def test_an_archived_ticket_cannot_be_edited(alice_client, alice):
+    ticket = actions.archive(make_ticket(alice), alice)
+    page = alice_client.get(reverse("tickets:ticket_form", args=[ticket.pk]), {"edit": "1"}).content.decode()
+    assert 'name="priority"' not in page and ">Edit<" not in page
+    response = save(alice_client, ticket, priority=Priority.URGENT)
+    assert response.status_code == 409
+    assert Ticket.objects.get(pk=ticket.pk).priority == Priority.NORMAL
+
+
+@pytest.mark.spec("D4", "T2")
+def test_sub_status_changes_at_once_and_says_so(alice_client, alice):
+    waiting = SubStatusFactory(status=Status.PENDING, name="Waiting for customer")
+    ticket = make_ticket(alice)
+    response = csrf_post(
+        alice_client, reverse("tickets:ticket_sub_status", args=[ticket.pk]), {"sub_status": waiting.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.sub_status == waiting and ticket.status == Status.PENDING  # the status moves along
+    toast = json.loads(response["HX-Trigger"])["messages"][0]["message"]
+    assert toast == "Sub-status set to Pending · Waiting for customer."
+    assert ticket.events.get(kind=TicketEvent.Kind.STATUS_CHANGED)
+
+
+@pytest.mark.spec("D2")
+def test_the_panel_ratio_is_kept_per_user(alice_client, alice):
+    ticket = make_ticket(alice)
+    assert csrf_post(alice_client, reverse("tickets:panel_ratio"), {"ratio": "1:2"}).status_code == 204
+    assert UserPreference.objects.get(user=alice).panel_ratio == "1:2"
+    assert 'data-ratio="1:2"' in alice_client.get(ticket.get_absolute_url()).content.decode()
+    assert csrf_post(alice_client, reverse("tickets:panel_ratio"), {"ratio": "9:1"}).status_code == 422
+
+
+def test_the_print_view_shows_the_ticket_with_its_notes_and_history(alice_client, alice):
+    ticket = make_ticket(alice, title="Printer on fire")
+    actions.add_note(ticket, alice, "Called the customer back")
+    html = alice_client.get(reverse("tickets:ticket_print", args=[ticket.pk])).content.decode()
+    assert "Printer on fire" in html and "Called the customer back" in html and "Created" in html
