@@ -97,6 +97,12 @@ class TicketForm(forms.Form):
     reopen_at = forms.DateTimeField(
         required=False, widget=DATETIME_INPUT, label="Re-open date", help_text="Pending or Resolved tickets only."
     )
+    followers = forms.ModelMultipleChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Followers hear of changes to this ticket.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     MODEL_FIELDS = [
@@ -109,6 +115,7 @@ class TicketForm(forms.Form):
         initial = {name: getattr(ticket, name) for name in self.MODEL_FIELDS}
         initial["customer"] = ticket.contact and (ticket.contact.email or ticket.contact.phone) or ""
         initial["version"] = ticket.version
+        initial["followers"] = list(ticket.followers.all())
         self.custom_fields = [
             field for field in CustomField.objects.filter(active=True).select_related("category")
             if field.applies_to(ticket.category_id)
@@ -118,6 +125,7 @@ class TicketForm(forms.Form):
             value = values.get(field.pk)
             initial[f"cf_{field.key}"] = value.value if value else None
         super().__init__(*args, initial=initial, **kwargs)
+        self.fields["followers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         self.fields["sub_status"].queryset = SubStatus.objects.order_by("status", "position")
         for field in self.custom_fields:
             self.fields[f"cf_{field.key}"] = custom_form_field(field)
@@ -136,6 +144,14 @@ class TicketForm(forms.Form):
         if contact is None:
             raise forms.ValidationError(f"No contact has the email address or phone number “{text}”.")
         return contact
+
+    def follower_changes(self):
+        """(to follow, to unfollow) compared with the followers the form was loaded with."""
+        if "followers" not in self.changed_data:
+            return [], []
+        before = set(self.initial["followers"])
+        after = set(self.cleaned_data["followers"])
+        return sorted(after - before, key=lambda u: u.pk), sorted(before - after, key=lambda u: u.pk)
 
     def changes(self):
         """(fields, custom_values) that differ from the ticket as it was loaded."""

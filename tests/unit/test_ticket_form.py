@@ -31,6 +31,7 @@ def form_data(ticket, **changes):
         "team": ticket.team_id or "",
         "deadline": ticket.deadline.strftime("%Y-%m-%dT%H:%M") if ticket.deadline else "",
         "reopen_at": "",
+        "followers": [user.pk for user in ticket.followers.all()],
         "version": ticket.version,
     }
     data.update(changes)
@@ -139,3 +140,13 @@ def test_the_print_view_shows_the_ticket_with_its_notes_and_history(alice_client
     actions.add_note(ticket, alice, "Called the customer back")
     html = alice_client.get(reverse("tickets:ticket_print", args=[ticket.pk])).content.decode()
     assert "Printer on fire" in html and "Called the customer back" in html and "Created" in html
+
+
+@pytest.mark.spec("D3", "N2")
+def test_followers_are_edited_in_the_form(alice_client, alice, bob, carol):
+    ticket = make_ticket(alice, followers=[carol])
+    response = save(alice_client, ticket, followers=[bob.pk])
+    assert response.status_code == 200
+    assert list(ticket.followers.all()) == [bob]
+    kinds = set(ticket.events.values_list("kind", flat=True))
+    assert {TicketEvent.Kind.FOLLOWED, TicketEvent.Kind.UNFOLLOWED} <= kinds

@@ -1,6 +1,7 @@
 """The ticket form (SPEC D3), the quick sub-status change (D4), the panel ratio (D2) and the print view."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -68,13 +69,21 @@ def ticket_form(request, pk):
     if not form.is_valid():
         return _form_response(request, ticket, form, editing=True, status=422)
     fields, custom_values = form.changes()
-    if not fields and not custom_values:
+    follow, unfollow = form.follower_changes()
+    if not fields and not custom_values and not follow and not unfollow:
         messages.info(request, "Nothing to save: no field was changed.")
         return _form_response(request, ticket, TicketForm(ticket=ticket), editing=False)
     try:
-        saved = actions.update_ticket(
-            ticket, request.user, version=form.cleaned_data["version"], custom_values=custom_values, **fields
-        )
+        with transaction.atomic():
+            saved = ticket
+            if fields or custom_values:
+                saved = actions.update_ticket(
+                    ticket, request.user, version=form.cleaned_data["version"], custom_values=custom_values, **fields
+                )
+            for user in follow:
+                saved = actions.follow(saved, request.user, user)
+            for user in unfollow:
+                saved = actions.unfollow(saved, request.user, user)
     except actions.TicketConflict as conflict:
         # No lost update: the person's input stays in the form, with who changed what meanwhile.
         return _form_response(request, ticket, form, editing=True, status=409, conflict=conflict.message)
