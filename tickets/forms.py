@@ -2,9 +2,28 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from configurations.models import Category, CustomField, Priority, Status, SubStatus, Team, TicketType
+from configurations.models import (
+    Category,
+    CustomField,
+    Priority,
+    Status,
+    SubStatus,
+    Team,
+    TicketType,
+)
 
 from .models import Account, Contact
+
+
+def contact_from_text(text):
+    """The contact with this email address or phone number, None for empty text, else a form error."""
+    text = text.strip()
+    if not text:
+        return None
+    contact = Contact.objects.filter(Q(email__iexact=text) | Q(phone=text)).order_by("pk").first()
+    if contact is None:
+        raise forms.ValidationError(f"No contact has the email address or phone number “{text}”.")
+    return contact
 
 
 class AgentField(forms.ModelChoiceField):
@@ -40,13 +59,7 @@ class NewTicketForm(forms.Form):
         return title
 
     def clean_customer(self):
-        text = self.cleaned_data["customer"].strip()
-        if not text:
-            return None
-        contact = Contact.objects.filter(Q(email__iexact=text) | Q(phone=text)).order_by("pk").first()
-        if contact is None:
-            raise forms.ValidationError(f"No contact has the email address or phone number “{text}”.")
-        return contact
+        return contact_from_text(self.cleaned_data["customer"])
 
     def action_fields(self):
         data = self.cleaned_data
@@ -137,13 +150,7 @@ class TicketForm(forms.Form):
         return title
 
     def clean_customer(self):
-        text = self.cleaned_data["customer"].strip()
-        if not text:
-            return None
-        contact = Contact.objects.filter(Q(email__iexact=text) | Q(phone=text)).order_by("pk").first()
-        if contact is None:
-            raise forms.ValidationError(f"No contact has the email address or phone number “{text}”.")
-        return contact
+        return contact_from_text(self.cleaned_data["customer"])
 
     def follower_changes(self):
         """(to follow, to unfollow) compared with the followers the form was loaded with."""

@@ -9,16 +9,9 @@ from configurations.models import Status
 from tickets.models import Ticket
 
 from ..factories import SubStatusFactory, make_ticket
+from .support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/tickets/"))
 
 
 def form(page):
