@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Category,
     CustomField,
+    SourceAccess,
     Holiday,
     SLAPolicy,
     SubStatus,
@@ -78,3 +79,10 @@ class CustomFieldAdmin(admin.ModelAdmin):
     list_filter = ["field_type", "required", "active", "category"]
     search_fields = ["name", "key"]
     prepopulated_fields = {"key": ["name"]}
+
+
+@admin.register(SourceAccess)
+class SourceAccessAdmin(admin.ModelAdmin):
+    list_display = ["team", "channel", "product"]
+    list_filter = ["team"]
+    search_fields = ["team__name", "channel", "product"]

@@ -228,3 +228,22 @@ class CustomField(models.Model):
 
     def applies_to(self, category_id):
         return self.category_id is None or self.category_id == category_id
+
+
+class SourceAccess(models.Model):
+    """Which engagements' sources a team may open (SPEC R4): a channel and a product, blank = any."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="source_access")
+    channel = models.CharField(max_length=30, blank=True, help_text="Empty: every channel")
+    product = models.CharField(max_length=60, blank=True, help_text="Empty: every product")
+
+    class Meta:
+        ordering = ["team__name", "channel", "product"]
+        verbose_name = "source access"
+        verbose_name_plural = "source access"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "channel", "product"], name="sourceaccess_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.team}: {self.channel or 'any channel'} · {self.product or 'any product'}"

@@ -150,3 +150,23 @@ def test_followers_are_edited_in_the_form(alice_client, alice, bob, carol):
     assert list(ticket.followers.all()) == [bob]
     kinds = set(ticket.events.values_list("kind", flat=True))
     assert {TicketEvent.Kind.FOLLOWED, TicketEvent.Kind.UNFOLLOWED} <= kinds
+
+
+@pytest.mark.spec("D9", "R4")
+def test_the_source_shows_only_with_access_to_its_channel_and_product(alice_client, alice, support_team):
+    from configurations.models import SourceAccess
+
+    ticket = make_ticket(
+        alice, source_channel="email", source_product="Web shop", source_url="https://crm.example.com/e/42"
+    )
+    internal = make_ticket(alice)
+    url = reverse("tickets:ticket_form", args=[ticket.pk])
+    assert "https://crm.example.com/e/42" not in alice_client.get(url).content.decode()
+    assert "Hidden: no access" in alice_client.get(url).content.decode()
+
+    SourceAccess.objects.create(team=support_team, channel="email")  # any product of the email channel
+    assert "https://crm.example.com/e/42" in alice_client.get(url).content.decode()
+    SourceAccess.objects.all().delete()
+    SourceAccess.objects.create(team=support_team, channel="email", product="Mobile app")
+    assert "https://crm.example.com/e/42" not in alice_client.get(url).content.decode()
+    assert "Internal" in alice_client.get(reverse("tickets:ticket_form", args=[internal.pk])).content.decode()

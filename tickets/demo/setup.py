@@ -13,6 +13,7 @@ from configurations.models import (
     CustomField,
     Holiday,
     SLAPolicy,
+    SourceAccess,
     SubStatus,
     Tag,
     Team,
@@ -53,6 +54,10 @@ def create_users(out):
     User = get_user_model()
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ("Agent", "Team Leader", "Admin")}
     teams = {name: Team.objects.get_or_create(name=name)[0] for name in TEAMS}
+    # Engagement sources (R4): Support and Billing open every channel's; Technical only the web shop's.
+    SourceAccess.objects.get_or_create(team=teams["Support"], channel="", product="")
+    SourceAccess.objects.get_or_create(team=teams["Billing"], channel="", product="")
+    SourceAccess.objects.get_or_create(team=teams["Technical"], channel="", product="Web shop")
     users = {}
     hashed = None
     for username, first, last, group, team_names in STAFF:
