@@ -13,19 +13,30 @@ from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from configurations.models import Status
+
 from .. import actions
+from ..counts import bounded_count, cached_counts, store_counts
 from ..filters import TicketFilterSet
 from ..forms import NewTicketForm
 from ..models import Ticket, TicketView
 from ..open_tabs import preference_for
-from ..counts import bounded_count, cached_counts, store_counts
-from ..queries import TABS, TAB_KEYS, hide_completed, keyset_page, tab_queryset, ticket_rows
+from ..queries import (
+    TAB_KEYS,
+    TABS,
+    hide_completed,
+    keyset_page,
+    tab_queryset,
+    ticket_rows,
+)
+from ..templatetags.people import initials
 
 PAGE_SIZE = 50
 STATE_KEYS = {"tab", "sort", "completed", "after", "before", "view", "scheme"}
@@ -107,6 +118,26 @@ def _remember(preference, state, params):
         preference.save(update_fields=changed)
 
 
+def _short_time(moment):
+    local = timezone.localtime(moment)
+    return local.isoformat(), f"{local.day} {local:%b %y %H:%M}"
+
+
+def _add_display_values(rows):
+    """Dates and the overdue flag for the rows, computed once here rather than by template filters per cell."""
+    now = timezone.now()
+    for ticket in rows:
+        ticket.created_iso, ticket.created_text = _short_time(ticket.created_at)
+        agent = ticket.assignee
+        if agent is not None:
+            ticket.agent_name = agent.get_full_name() or agent.get_username()
+            ticket.agent_initials = initials(agent)
+            ticket.agent_colour = agent.pk % 10
+        if ticket.deadline:
+            ticket.deadline_iso, ticket.deadline_text = _short_time(ticket.deadline)
+            ticket.overdue = ticket.deadline <= now and ticket.status != Status.RESOLVED
+
+
 def _tabs(state, counts=None):
     """The five tabs with their links, and their counts when known (else the page loads them)."""
     return [
@@ -159,6 +190,7 @@ def ticket_list(request):
         newest_first=state.newest_first,
         size=PAGE_SIZE,
     )
+    _add_display_values(rows)
     hidden = TicketFilterSet.NOT_ON_TAB.get(state.tab, set())
     view_id = state.params.get("view", "")
     context = {
