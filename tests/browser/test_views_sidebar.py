@@ -46,6 +46,22 @@ def drag(page, source, target, dx=40, dy=None):
     page.wait_for_timeout(200)
 
 
+def drag_until(page, source, target, settled, attempts=3, **offsets):
+    """Drag, and drag again if the list did not take the drop (as a person would retry).
+
+    Mouse drags depend on animation timing in a loaded headless browser; `settled(timeout)` is the
+    expectation that the drop happened.
+    """
+    for attempt in range(attempts):
+        drag(page, source, target, **offsets)
+        try:
+            settled(2000)
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 def row_of(page, view):
     return page.locator(f'#my-views-list .view-item[data-view-id="{view.pk}"] > .view-row')
 
@@ -138,13 +154,21 @@ def test_edit_mode_reorders_and_nests_by_drag_and_drop_and_keeps_it_after_reload
     expect(page.get_by_role("button", name="Done")).to_be_visible()
 
     # Charlie above Alpha.
-    drag(page, row_of(page, charlie), row_of(page, alpha), dx=60, dy=3)
-    expect(my_views(page).locator(".view-name")).to_have_text(["Charlie", "Alpha", "Bravo"])
+    drag_until(
+        page, row_of(page, charlie), row_of(page, alpha),
+        lambda timeout: expect(my_views(page).locator(".view-name")).to_have_text(
+            ["Charlie", "Alpha", "Bravo"], timeout=timeout
+        ),
+        dx=60, dy=3,
+    )
     expect(my_views(page).locator(":scope > .view-item")).to_have_count(3)
 
     # Bravo into Alpha, as its sub-view: onto the drop zone under Alpha's row.
-    drag(page, row_of(page, bravo), sub_views_of(page, alpha), dy=2)
-    expect(sub_views_of(page, alpha).locator(".view-name")).to_have_text(["Bravo"])
+    drag_until(
+        page, row_of(page, bravo), sub_views_of(page, alpha),
+        lambda timeout: expect(sub_views_of(page, alpha).locator(".view-name")).to_have_text(["Bravo"], timeout=timeout),
+        dy=2,
+    )
 
     page.get_by_role("button", name="Done").click()
     expect(page.get_by_role("button", name="Edit")).to_be_visible()
@@ -168,8 +192,10 @@ def test_edit_mode_creates_a_folder_and_a_view_dragged_into_it_stays_there(live_
     folder = my_views(page).locator(":scope > .view-item.is-folder")
     expect(folder).to_contain_text("Escalation work")
 
-    drag(page, row_of(page, alpha), folder.locator(":scope > .view-children"))
-    expect(folder.locator(".view-children .view-name")).to_have_text(["Alpha"])
+    drag_until(
+        page, row_of(page, alpha), folder.locator(":scope > .view-children"),
+        lambda timeout: expect(folder.locator(".view-children .view-name")).to_have_text(["Alpha"], timeout=timeout),
+    )
     page.get_by_role("button", name="Done").click()
     expect(page.get_by_role("button", name="Edit")).to_be_visible()
 
