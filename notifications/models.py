@@ -20,12 +20,24 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    # Makes creating a notification idempotent: a task run twice finds the one it made.
+    dedupe_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_dedupe"
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_user_time"),
             models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(
+                fields=["user"], condition=models.Q(emailed_at__isnull=True, kind="followed_change"),
+                name="notification_digest_due",
+            ),
         ]
 
     def __str__(self):

@@ -29,13 +29,13 @@ def publish_ticket_event(payload):
         return
     message = {"type": "ticket.event", "event": payload}
     try:
-        _send(layer, ticket_group(payload["ticket"]), message)
-        _send(layer, LIST_GROUP, message)
+        send_to_group(layer, ticket_group(payload["ticket"]), message)
+        send_to_group(layer, LIST_GROUP, message)
     except Exception:  # noqa: BLE001 - a live update must never undo a committed change
         logger.exception("Could not publish live event for ticket %s", payload.get("ticket"))
 
 
-def _send(layer, group, message):
+def send_to_group(layer, group, message):
     try:
         asyncio.get_running_loop()
     except RuntimeError:

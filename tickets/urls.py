@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import attachments, history, notes, open_tabs, relations, sidebar, ticket_form
+from .views import attachments, exports, history, imports, notes, open_tabs, relations, sidebar, ticket_form
 
 app_name = "tickets"
 
@@ -53,3 +53,6 @@ urlpatterns = [
     path("<int:pk>/history/now/", history.ticket_as_it_is_view, name="ticket_as_it_is"),
     path("<int:pk>/history/<int:event_id>/as-it-was/", history.ticket_as_it_was_view, name="ticket_as_it_was"),
 ]
+
+# Export (SPEC L11) and import (SPEC L12): tickets/views/exports.py, tickets/views/imports.py.
+urlpatterns += exports.urlpatterns + imports.urlpatterns

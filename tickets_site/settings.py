@@ -252,6 +252,13 @@ HELPDESK_TAGS_PER_TICKET = 10
 HELPDESK_TAGS_PER_COMPANY = 350
 HELPDESK_NOTE_MAX_LENGTH = 500
 SUBSTATUS_NOTIFY_DELAY = int(os.environ.get("SUBSTATUS_NOTIFY_DELAY", "60"))
+# Exports (SPEC L11): attached to the email up to this size, otherwise linked.
+HELPDESK_EXPORT_ATTACH_MAX_BYTES = int(os.environ.get("HELPDESK_EXPORT_ATTACH_MAX_BYTES", str(5 * 1024 * 1024)))
+# Imports (SPEC L12): the largest file and the most rows one import takes.
+HELPDESK_IMPORT_MAX_BYTES = int(os.environ.get("HELPDESK_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+HELPDESK_IMPORT_MAX_ROWS = int(os.environ.get("HELPDESK_IMPORT_MAX_ROWS", "5000"))
+# The address links in emails point to (exports, mentions, followed tickets).
+HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

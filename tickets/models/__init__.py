@@ -4,6 +4,7 @@ from .history import TicketEvent
 from .preferences import UserPreference
 from .saved_views import FilterScheme, MyViewEntry, TicketView
 from .tickets import CustomFieldValue, Ticket, TicketLink
+from .transfers import TicketExport, TicketImport
 
 __all__ = [
     "Account",
@@ -15,6 +16,8 @@ __all__ = [
     "MyViewEntry",
     "Ticket",
     "TicketEvent",
+    "TicketExport",
+    "TicketImport",
     "TicketLink",
     "TicketView",
     "UserPreference",

@@ -38,6 +38,11 @@ class Activity(models.Model):
     in_reply_to = models.CharField(max_length=300, blank=True)
     references = models.TextField(blank=True)
     delivery_state = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
+    delivery_detail = models.CharField(max_length=300, blank=True, help_text="Why a message failed, or the provider's id")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # One outbound message per reason to send it (e.g. a sub-status change): a redelivered task finds it.
+    send_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    recipient = models.CharField(max_length=254, blank=True)
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)

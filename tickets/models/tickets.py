@@ -81,6 +81,17 @@ class Ticket(models.Model):
         null=True, blank=True, help_text="When less than 20% of the SLA time is left"
     )
     reopen_at = models.DateTimeField(null=True, blank=True, verbose_name="re-open date")
+    sla_risk_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the assignee was told the SLA is at risk (cleared with a new deadline)"
+    )
+
+    # Debounced customer notification (SPEC D4): the moment the sub-status last changed is the token
+    # a pending send checks; the sub-status the customer was last told about is never told again.
+    sub_status_changed_at = models.DateTimeField(null=True, blank=True)
+    notified_sub_status = models.ForeignKey(
+        "configurations.SubStatus", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="sub-status last told to the customer",
+    )
 
     archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -154,6 +165,11 @@ class Ticket(models.Model):
             models.Index(fields=["completion_seconds"], name="ticket_completion"),
             models.Index(fields=["unassigned_seconds"], name="ticket_unassigned_secs"),
             models.Index(fields=["reopen_at"], condition=Q(reopen_at__isnull=False), name="ticket_reopen_due"),
+            # The at-risk timer scans only open tickets not yet reported (SPEC T8).
+            models.Index(
+                fields=["deadline"], condition=OPEN & Q(sla_risk_notified_at__isnull=True, assignee__isnull=False),
+                name="ticket_sla_risk_due",
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,83 @@
+"""Exports to XLSX (SPEC L11) and imports from XLSX/CSV (SPEC L12): jobs a Celery worker runs."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class JobState(models.TextChoices):
+    PREVIEW = "preview", "Waiting for confirmation"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+ACTIVE_STATES = [JobState.QUEUED, JobState.RUNNING]
+
+
+def export_path(instance, filename):
+    return f"exports/{uuid.uuid4().hex}.xlsx"
+
+
+def import_path(instance, filename):
+    suffix = ".csv" if str(filename).lower().endswith(".csv") else ".xlsx"
+    return f"imports/{uuid.uuid4().hex}{suffix}"
+
+
+class TicketExport(models.Model):
+    """One export of what a tab, view and filters show, for the user who asked."""
+
+    State = JobState
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_exports")
+    query = models.TextField(blank=True, help_text="The list's URL query: tab, view, filters, sort")
+    fingerprint = models.CharField(max_length=64, help_text="Same query, same fingerprint")
+    file_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=export_path, blank=True)
+    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A second click while the same export runs joins it instead of starting another.
+            models.UniqueConstraint(
+                fields=["user", "fingerprint"], condition=Q(state__in=ACTIVE_STATES), name="export_one_running"
+            )
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+
+class TicketImport(models.Model):
+    """An uploaded file, its row-by-row validation, and the report of what was created."""
+
+    State = JobState
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_imports")
+    file = models.FileField(upload_to=import_path)
+    original_name = models.CharField(max_length=255)
+    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.PREVIEW)
+    rows = models.JSONField(default=list, help_text="Parsed rows with their validation errors")
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, help_text="Per row: the ticket created or the reasons it failed")
+    created_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
