@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .models import Notification
@@ -12,4 +13,7 @@ def notification_bell(request):
     def unread():
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
-    return {"unread_notifications": SimpleLazyObject(unread)}
+    # Celery workers reach the browser over the channel layer only when it is shared (Redis); the
+    # in-memory layer of the embedded default lives in the web process alone, so the bell polls.
+    layer = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    return {"unread_notifications": SimpleLazyObject(unread), "notifications_pushed": "InMemory" not in layer}

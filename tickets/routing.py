@@ -1,7 +1,10 @@
 from django.urls import path
 
+from notifications.consumers import NotificationConsumer
+
 from .consumers import TicketConsumer
 
 websocket_urlpatterns = [
     path("ws/tickets/<int:ticket_id>/", TicketConsumer.as_asgi()),
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
 ]

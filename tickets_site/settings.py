@@ -213,6 +213,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
     "reopen-due-tickets": {"task": "tickets.tasks.reopen_due_tickets", "schedule": 60.0},
+    "notify-sla-at-risk": {"task": "tickets.tasks.notify_sla_at_risk", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -252,6 +253,21 @@ HELPDESK_TAGS_PER_TICKET = 10
 HELPDESK_TAGS_PER_COMPANY = 350
 HELPDESK_NOTE_MAX_LENGTH = 500
 SUBSTATUS_NOTIFY_DELAY = int(os.environ.get("SUBSTATUS_NOTIFY_DELAY", "60"))
+# Customer messages (SPEC D4, N3). SMS_BACKEND: notifications.sms.FileBackend (under var/sms),
+# ConsoleBackend, or HTTPBackend with SMS_HTTP_URL/SMS_HTTP_TOKEN in production.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.FileBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
+SMS_FROM = os.environ.get("SMS_FROM", "")
+# A message that fails is retried this many times, after 30 s, 60 s, 120 s ... (doubling), then
+# recorded as failed.
+HELPDESK_MESSAGE_RETRIES = int(os.environ.get("HELPDESK_MESSAGE_RETRIES", "5"))
+HELPDESK_MESSAGE_RETRY_DELAY = float(os.environ.get("HELPDESK_MESSAGE_RETRY_DELAY", "30"))
+# Followers get one email with every change to their followed tickets since the last one (SPEC N2).
+HELPDESK_FOLLOWER_DIGEST_DELAY = int(os.environ.get("HELPDESK_FOLLOWER_DIGEST_DELAY", "300"))
+
 # Exports (SPEC L11): attached to the email up to this size, otherwise linked.
 HELPDESK_EXPORT_ATTACH_MAX_BYTES = int(os.environ.get("HELPDESK_EXPORT_ATTACH_MAX_BYTES", str(5 * 1024 * 1024)))
 # Imports (SPEC L12): the largest file and the most rows one import takes.

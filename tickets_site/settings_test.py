@@ -20,6 +20,7 @@ ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "media"
 CELERY_TASK_ALWAYS_EAGER = True
+SMS_BACKEND = "notifications.sms.LocmemBackend"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: a live server in another process must see the same database.

@@ -7,7 +7,9 @@ changes, and publishes the live event after the commit. A refused change raises 
 """
 
 from .attachments import attach_files, remove_attachment
+from .background import without_background_work
 from .base import TicketConflict, TicketRuleError
+from .messages import claim_substatus_notification
 from .fields import (
     EDITABLE_FIELDS,
     UNSET,
@@ -42,6 +44,7 @@ __all__ = [
     "add_tag",
     "archive",
     "attach_files",
+    "claim_substatus_notification",
     "assign",
     "change_status",
     "change_sub_status",
@@ -60,4 +63,5 @@ __all__ = [
     "unfollow",
     "unlink_tickets",
     "update_ticket",
+    "without_background_work",
 ]

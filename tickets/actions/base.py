@@ -18,6 +18,7 @@ from configurations.models import CustomField, Status
 from .. import sla
 from ..counts import bump_generation
 from ..live import publish_on_commit
+from .background import enqueue_background_work
 from ..models import Ticket, TicketEvent
 
 
@@ -106,6 +107,8 @@ class TicketChange:
             "priority": ticket.priority,
             "category_id": ticket.category_id,
             "account_id": ticket.account_id,
+            "sub_status_id": ticket.sub_status_id,
+            "deadline": ticket.deadline,
         }
 
     def set(self, name, value):
@@ -149,6 +152,7 @@ class TicketChange:
             created_at=self.now,
         )
         transaction.on_commit(bump_generation)
+        enqueue_background_work(self, event)
         publish_on_commit(
             {
                 "ticket": ticket.pk,
@@ -201,6 +205,10 @@ class TicketChange:
                 ticket.resolved_at = None
                 ticket.completion_seconds = None
 
+        # The debounce token of the customer notification (D4): when the sub-status last changed.
+        if ticket.sub_status_id != before["sub_status_id"]:
+            ticket.sub_status_changed_at = now
+
         # Total unassigned time: closed stretches are summed; an open one runs from unassigned_since.
         was_unassigned = before["assignee_id"] is None and before["team_id"] is None
         is_unassigned = ticket.assignee_id is None and ticket.team_id is None
@@ -216,6 +224,9 @@ class TicketChange:
         )
         if not ticket.deadline_is_manual and (sla_inputs_changed or ticket.deadline is None):
             refresh_deadline(self)
+        if ticket.deadline != before["deadline"]:
+            # A new deadline gets its own at-risk alert.
+            ticket.sla_risk_notified_at = None
 
 
 def refresh_deadline(change):

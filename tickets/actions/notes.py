@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from ..models import Activity, TicketEvent
+from .background import enqueue_mention_notifications
 from .base import TicketRuleError, changing
 
 Kind = TicketEvent.Kind
@@ -52,6 +53,7 @@ def add_note(ticket, actor, body):
         mentions = mentioned_users(body)
         if mentions:
             note.mentions.set(mentions)
+            enqueue_mention_notifications(note)
         change.record("note", None, _excerpt(body))
     return note
 
@@ -69,7 +71,11 @@ def edit_note(note, actor, body):
         note.body = body
         note.edited_at = change.now
         note.save(update_fields=["body", "edited_at"])
-        note.mentions.set(mentioned_users(body))
+        mentions = mentioned_users(body)
+        note.mentions.set(mentions)
+        if mentions:
+            # Only agents not mentioned before are told: notifications are keyed by note and agent.
+            enqueue_mention_notifications(note)
         change.record("note", _excerpt(old), _excerpt(body))
     return note
 

@@ -543,6 +543,37 @@ class DemoBuilder:
             self.run(ticket, at, actions.archive, actor)
 
 
+def create_demo_notifications(per_user=6):
+    """The Notification Center as the demo agents would find it: their latest mentions."""
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    notes = (
+        Activity.objects.filter(kind=Activity.Kind.NOTE, mentions__isnull=False)
+        .select_related("ticket", "author")
+        .prefetch_related("mentions")
+        .order_by("-created_at")
+        .distinct()
+    )
+    given = Counter()
+    for note in notes[:200]:
+        for user in note.mentions.all():
+            if user.pk == note.author_id or given[user.pk] >= per_user:
+                continue
+            given[user.pk] += 1
+            author = note.author.get_full_name() or note.author.get_username()
+            item, _ = notify(
+                user,
+                Notification.Kind.MENTION,
+                f"{author} mentioned you on {note.ticket.reference}",
+                body=note.body,
+                ticket=note.ticket,
+                url=note.ticket.get_absolute_url(),
+                dedupe_key=f"mention:{note.pk}",
+            )
+            Notification.objects.filter(pk=item.pk).update(created_at=note.created_at)
+
+
 def seed_demo(out=print):
     """Create the demo data; returns a summary dict, or None when demo data is already present."""
     if demo_data_present():
@@ -551,7 +582,8 @@ def seed_demo(out=print):
     started = time.monotonic()
     rng = random.Random(SEED)
     names = NameSource(rng)
-    with transaction.atomic(), SimulatedClock() as clock:
+    # Demo data messages nobody: no customer notifications, no emails to the demo agents.
+    with transaction.atomic(), SimulatedClock() as clock, actions.without_background_work():
         users, teams = create_users(out)
         config = create_configuration()
         accounts, contacts = create_customers(rng, names, config)
@@ -568,6 +600,7 @@ def seed_demo(out=print):
             preference.open_tickets = alice_open
             preference.save(update_fields=["open_tickets"])
         create_saved_views(users, config)
+        create_demo_notifications()
     for message, count in builder.skipped.items():
         out(f"  note: {count} step(s) refused by a ticket rule: {message}")
     summary = demo_summary(users)

@@ -1,5 +1,6 @@
 """The ticket form (SPEC D3), the quick sub-status change (D4), the panel ratio (D2) and the print view."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -95,6 +96,18 @@ def ticket_form(request, pk):
     return _form_response(request, saved, TicketForm(ticket=saved), editing=False)
 
 
+def _customer_notice(ticket, sub_status):
+    """What the snackbar says about the customer message a sub-status change schedules (SPEC D4)."""
+    if sub_status is None or not sub_status.notify_channel:
+        return ""
+    if ticket.notified_sub_status_id == sub_status.pk:
+        return " The customer was already told this; nothing is sent."
+    delay = settings.SUBSTATUS_NOTIFY_DELAY
+    when = "1 minute" if delay == 60 else (f"{delay // 60} minutes" if delay % 60 == 0 else f"{delay} seconds")
+    channel = "an SMS" if sub_status.notify_channel == "sms" else "an email"
+    return f" The customer gets {channel} in {when} unless it changes again."
+
+
 @require_POST
 def ticket_sub_status(request, pk):
     """Set the sub-status at once and confirm with a snackbar (SPEC D4)."""
@@ -108,7 +121,7 @@ def ticket_sub_status(request, pk):
         status = 409
     else:
         label = f"{sub_status.get_status_display()} · {sub_status.name}" if sub_status else "no sub-status"
-        messages.success(request, f"Sub-status set to {label}.")
+        messages.success(request, f"Sub-status set to {label}.{_customer_notice(ticket, sub_status)}")
         status = 200
     ticket = _ticket(request, pk)
     html = render_to_string("tickets/detail/header.html", {**header_context(ticket), "oob": False}, request)

@@ -1,0 +1,94 @@
+"""Delivering customer messages recorded on tickets (SPEC D4, N3).
+
+A message is an outbound Activity in the pending state. `deliver` sends it once through the
+email or SMS backend and records the outcome on the activity: sent (with the provider's id), or,
+after the last retry, failed with the reason. The activity row is locked while it is sent, so two
+workers handed the same task never both send it, and a task run again after success finds it sent.
+"""
+
+import enum
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+from tickets.models import Activity
+
+from .sms import SMSError, SMSMessage, send_sms
+
+
+class Outcome(enum.Enum):
+    DONE = "done"  # sent, failed for good, or nothing to do
+    RETRY = "retry"
+
+
+class DeliveryError(Exception):
+    def __init__(self, message, *, permanent=False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def _queue(activity):
+    """The mailbox or number the ticket's category sends from (SPEC T7), or ""."""
+    category = activity.ticket.category
+    return (category.default_queue if category else "").strip()
+
+
+def _send_email(activity):
+    message = EmailMessage(
+        activity.subject,
+        activity.body,
+        from_email=_queue(activity) if "@" in _queue(activity) else settings.DEFAULT_FROM_EMAIL,
+        to=[activity.recipient],
+        headers={"Message-ID": activity.message_id} if activity.message_id else None,
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        raise DeliveryError(f"The mail server refused the message ({error}).", permanent=True) from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"The mail server could not take the message ({error}).") from None
+    return activity.message_id
+
+
+def _send_sms(activity):
+    message = SMSMessage(
+        to=activity.recipient,
+        body=activity.body,
+        sender=_queue(activity) if _queue(activity) and "@" not in _queue(activity) else settings.SMS_FROM,
+        key=activity.send_key or f"activity-{activity.pk}",
+    )
+    try:
+        return send_sms(message)
+    except SMSError as error:
+        raise DeliveryError(str(error), permanent=error.permanent) from None
+
+
+def deliver(activity_id, *, last_attempt):
+    """Send a pending message once; returns Outcome.RETRY when a temporary failure may pass."""
+    with transaction.atomic():
+        activity = (
+            Activity.objects.select_for_update(of=("self",))
+            .select_related("ticket__category")
+            .filter(pk=activity_id, delivery_state=Activity.Delivery.PENDING)
+            .first()
+        )
+        if activity is None:
+            return Outcome.DONE
+        activity.attempts += 1
+        try:
+            provider_id = _send_sms(activity) if activity.kind == Activity.Kind.SMS else _send_email(activity)
+        except DeliveryError as error:
+            activity.delivery_detail = str(error)[:300]
+            if error.permanent or last_attempt:
+                activity.delivery_state = Activity.Delivery.FAILED
+                outcome = Outcome.DONE
+            else:
+                outcome = Outcome.RETRY
+        else:
+            activity.delivery_state = Activity.Delivery.SENT
+            activity.delivery_detail = (provider_id or "")[:300]
+            outcome = Outcome.DONE
+        activity.save(update_fields=["attempts", "delivery_state", "delivery_detail"])
+    return outcome

@@ -1,0 +1,170 @@
+"""Celery tasks for messages and notifications: thin, idempotent, safe to run twice."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets.actions.base import field_label, user_display
+from tickets.actions.messages import claim_substatus_notification, substatus_due_at
+from tickets.models import Activity, Ticket, TicketEvent
+
+from .customer_messages import Outcome, deliver
+from .models import Notification
+from .services import absolute_url, email_user, notify
+
+
+@shared_task(bind=True, name="notifications.tasks.send_substatus_notification")
+def send_substatus_notification(self, ticket_id, token):
+    """The debounced customer notification of a sub-status change (SPEC D4).
+
+    Enqueued on commit with countdown SUBSTATUS_NOTIFY_DELAY; it sends only if the sub-status has
+    not changed since (the token is the moment it changed) and differs from what the customer was
+    last told. A task that arrives early (clocks of web and worker apart) waits for the rest.
+    """
+    ticket = Ticket.objects.filter(pk=ticket_id).only("sub_status_changed_at").first()
+    if ticket is None or ticket.sub_status_changed_at is None:
+        return None
+    early = (substatus_due_at(ticket) - timezone.now()).total_seconds()
+    if early > 1 and not self.request.is_eager and ticket.sub_status_changed_at.isoformat() == token:
+        send_substatus_notification.apply_async((ticket_id, token), countdown=early)
+        return None
+    activity = claim_substatus_notification(ticket_id, token)
+    if activity is None:
+        return None
+    deliver_customer_message.delay(activity.pk)
+    return activity.pk
+
+
+def retry_delay(retries):
+    return settings.HELPDESK_MESSAGE_RETRY_DELAY * (2**retries)
+
+
+@shared_task(bind=True, name="notifications.tasks.deliver_customer_message", max_retries=None)
+def deliver_customer_message(self, activity_id):
+    """Send one recorded customer message; temporary failures retry with doubling delays (N3)."""
+    last_attempt = self.request.retries >= settings.HELPDESK_MESSAGE_RETRIES
+    outcome = deliver(activity_id, last_attempt=last_attempt)
+    if outcome is Outcome.RETRY:
+        raise self.retry(countdown=retry_delay(self.request.retries))
+    return outcome.value
+
+
+def _ticket_url(ticket):
+    return reverse("tickets:ticket_detail", args=[ticket.pk])
+
+
+@shared_task(bind=True, name="notifications.tasks.notify_mentions", max_retries=5)
+def notify_mentions(self, note_id):
+    """Tell each agent @mentioned in a note, in the Notification Center and by email (SPEC D5)."""
+    note = Activity.objects.select_related("ticket", "author").filter(pk=note_id, kind=Activity.Kind.NOTE).first()
+    if note is None:
+        return 0
+    ticket = note.ticket
+    author = user_display(note.author) or "Someone"
+    told = 0
+    for user in note.mentions.filter(is_active=True):
+        if user.pk == note.author_id:
+            continue
+        notification, _ = notify(
+            user,
+            Notification.Kind.MENTION,
+            f"{author} mentioned you on {ticket.reference}",
+            body=note.body,
+            ticket=ticket,
+            url=_ticket_url(ticket),
+            dedupe_key=f"mention:{note.pk}",
+        )
+        if notification.emailed_at is None:
+            _email_once(
+                notification,
+                f"{author} mentioned you on {ticket.reference}: {ticket.title}",
+                f"{author} wrote on {ticket.reference} “{ticket.title}”:\n\n{note.body}\n\n"
+                f"Open the ticket: {absolute_url(_ticket_url(ticket))}\n",
+            )
+            told += 1
+    return told
+
+
+def _email_once(notification, subject, body):
+    """Email a notification's person unless it was emailed already (the row is locked meanwhile)."""
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().select_related("user").get(pk=notification.pk)
+        if locked.emailed_at is not None:
+            return
+        email_user(locked.user, subject, body)
+        locked.emailed_at = timezone.now()
+        locked.save(update_fields=["emailed_at"])
+
+
+QUIET_KINDS = {TicketEvent.Kind.CREATED, TicketEvent.Kind.FOLLOWED, TicketEvent.Kind.UNFOLLOWED}
+
+
+def describe_event(event):
+    """"Bob Baker changed Priority, Status" — what a follower reads about one change."""
+    who = event.actor_name if event.actor_id else "The helpdesk"
+    labels = [field_label(name) for name in event.changes]
+    if not labels:
+        return f"{who}: {event.get_kind_display().lower()}"
+    return f"{who} changed {', '.join(labels)}"
+
+
+@shared_task(name="notifications.tasks.notify_followers")
+def notify_followers(event_id):
+    """Put a change in the Notification Center of the ticket's followers (SPEC N2).
+
+    Email is batched: the first unemailed update schedules a digest that, when it runs, sends
+    one email with every update gathered by then.
+    """
+    event = TicketEvent.objects.select_related("ticket", "actor").filter(pk=event_id).first()
+    if event is None or event.kind in QUIET_KINDS:
+        return 0
+    ticket = event.ticket
+    summary = describe_event(event)
+    told = 0
+    for user in ticket.followers.filter(is_active=True).exclude(pk=event.actor_id or 0):
+        _, created = notify(
+            user,
+            Notification.Kind.FOLLOWED_CHANGE,
+            f"{ticket.reference} {ticket.title}",
+            body=summary,
+            ticket=ticket,
+            url=_ticket_url(ticket),
+            dedupe_key=f"event:{event.pk}",
+        )
+        if created:
+            told += 1
+            waiting = Notification.objects.filter(
+                user=user, kind=Notification.Kind.FOLLOWED_CHANGE, emailed_at__isnull=True
+            ).count()
+            if waiting == 1:
+                send_follower_digest.apply_async((user.pk,), countdown=settings.HELPDESK_FOLLOWER_DIGEST_DELAY)
+    return told
+
+
+@shared_task(name="notifications.tasks.send_follower_digest")
+def send_follower_digest(user_id):
+    """One email with every followed-ticket update not yet emailed (SPEC N2). Safe to run twice."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update()
+            .filter(user_id=user_id, kind=Notification.Kind.FOLLOWED_CHANGE, emailed_at__isnull=True)
+            .select_related("user", "ticket")
+            .order_by("created_at", "id")[:500]
+        )
+        if not pending:
+            return 0
+        user = pending[0].user
+        unread = [item for item in pending if item.read_at is None]
+        if unread:
+            lines = []
+            for item in unread:
+                when = timezone.localtime(item.created_at).strftime("%d %b %H:%M")
+                lines.append(f"• {when}  {item.title}\n  {item.body}\n  {absolute_url(item.url)}")
+            count = len(unread)
+            subject = f"{count} update{'s' if count != 1 else ''} on tickets you follow"
+            email_user(user, subject, "\n\n".join(lines) + "\n")
+        Notification.objects.filter(pk__in=[item.pk for item in pending]).update(emailed_at=timezone.now())
+    return len(pending)
+

@@ -1,0 +1,54 @@
+"""Background work an action enqueues after its commit (DESIGN: tasks are enqueued on commit).
+
+- A sub-status with a customer notification schedules the debounced send (SPEC D4).
+- Any change but the creation tells the ticket's followers (SPEC N2).
+- A note with @mentions tells the mentioned agents (SPEC D5).
+
+`without_background_work()` turns this off for bulk jobs that must not message anyone, such as
+loading demo data.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+_enabled = ContextVar("ticket_background_work", default=True)
+
+
+@contextmanager
+def without_background_work():
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
+
+
+def enqueue_background_work(change, event):
+    if not _enabled.get():
+        return
+    from notifications import tasks  # the tasks call the actions: imported late to avoid a cycle
+
+    ticket = change.ticket
+    if "sub_status" in change.changes and ticket.sub_status_id and ticket.sub_status.notify_channel:
+        token = ticket.sub_status_changed_at.isoformat()
+        transaction.on_commit(
+            partial(
+                tasks.send_substatus_notification.apply_async,
+                (ticket.pk, token),
+                countdown=settings.SUBSTATUS_NOTIFY_DELAY,
+            )
+        )
+    if event.kind != event.Kind.CREATED:
+        transaction.on_commit(partial(tasks.notify_followers.delay, event.pk))
+
+
+def enqueue_mention_notifications(note):
+    if not _enabled.get():
+        return
+    from notifications import tasks
+
+    transaction.on_commit(partial(tasks.notify_mentions.delay, note.pk))

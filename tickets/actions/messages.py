@@ -1,0 +1,96 @@
+"""Customer messages the helpdesk sends by itself (SPEC D4, N3), recorded on the ticket.
+
+`claim_substatus_notification` decides, with the ticket locked, whether the debounced customer
+notification for a sub-status change is still due, and records it as a pending outbound
+activity; delivery happens afterwards (notifications/customer_messages.py). The ticket's
+`notified_sub_status` is bookkeeping, not a change a person made: it moves without a version bump
+or history event, so nobody's open form turns stale because a message went out.
+"""
+
+import datetime
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from configurations.models import SubStatus
+
+from ..models import Activity, Ticket
+
+
+def _render(template, ticket):
+    """The sub-status's text with {reference}, {title}, {customer} and {status} filled in."""
+    values = {
+        "reference": ticket.reference,
+        "title": ticket.title,
+        "customer": (ticket.contact.name if ticket.contact else "") or "customer",
+        "status": ticket.sub_status.name if ticket.sub_status else ticket.get_status_display(),
+    }
+    text = template or f"Your request {{reference}} is now: {{status}}."
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def substatus_due_at(ticket):
+    return ticket.sub_status_changed_at + datetime.timedelta(seconds=settings.SUBSTATUS_NOTIFY_DELAY)
+
+
+def claim_substatus_notification(ticket_id, token, *, now=None):
+    """Record the customer message for the sub-status set at `token`, if it is still due.
+
+    Returns the pending Activity to deliver, or None when nothing is to be sent: the sub-status
+    changed again since (a later task sends the final one), the customer was already told this
+    sub-status (a return to the last value told, or this very task run twice), or it has no
+    customer notification. A customer without the address the channel needs gets a failed
+    activity, so the agent sees the message could not go out (N3).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("sub_status", "contact", "category")
+            .filter(pk=ticket_id)
+            .first()
+        )
+        if ticket is None or ticket.sub_status_changed_at is None:
+            return None
+        if ticket.sub_status_changed_at.isoformat() != token:
+            return None
+        sub_status = ticket.sub_status
+        if sub_status is None or sub_status.notify_channel == SubStatus.NotifyChannel.NONE:
+            return None
+        if ticket.notified_sub_status_id == sub_status.pk:
+            return None
+        send_key = f"substatus:{ticket.pk}:{token}"
+        if Activity.objects.filter(send_key=send_key).exists():
+            return None
+
+        sms = sub_status.notify_channel == SubStatus.NotifyChannel.SMS
+        contact = ticket.contact
+        recipient = ((contact.phone if sms else contact.email) if contact else "") or ""
+        activity = Activity(
+            ticket=ticket,
+            kind=Activity.Kind.SMS if sms else Activity.Kind.EMAIL,
+            direction=Activity.Direction.OUTBOUND,
+            contact=contact,
+            subject="" if sms else f"Update on your request {ticket.reference}: {sub_status.name}",
+            body=_render(sub_status.notify_text, ticket),
+            recipient=recipient,
+            send_key=send_key,
+            created_at=now,
+            delivery_state=Activity.Delivery.PENDING,
+        )
+        if not sms:
+            activity.message_id = make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk")
+        if not recipient:
+            activity.delivery_state = Activity.Delivery.FAILED
+            activity.delivery_detail = (
+                "Not sent: the customer has no phone number." if sms else "Not sent: the customer has no email address."
+            )
+            activity.save()
+            return None
+        activity.save()
+        Ticket.objects.filter(pk=ticket.pk).update(notified_sub_status=sub_status)
+    return activity
