@@ -16,4 +16,8 @@ def notification_bell(request):
     # Celery workers reach the browser over the channel layer only when it is shared (Redis); the
     # in-memory layer of the embedded default lives in the web process alone, so the bell polls.
     layer = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
-    return {"unread_notifications": SimpleLazyObject(unread), "notifications_pushed": "InMemory" not in layer}
+    return {
+        "unread_notifications": SimpleLazyObject(unread),
+        "notifications_pushed": "InMemory" not in layer,
+        "notifications_poll_seconds": settings.HELPDESK_NOTIFICATION_POLL_SECONDS,
+    }

@@ -267,6 +267,8 @@ SMS_FROM = os.environ.get("SMS_FROM", "")
 # recorded as failed.
 HELPDESK_MESSAGE_RETRIES = int(os.environ.get("HELPDESK_MESSAGE_RETRIES", "5"))
 HELPDESK_MESSAGE_RETRY_DELAY = float(os.environ.get("HELPDESK_MESSAGE_RETRY_DELAY", "30"))
+# Where the channel layer cannot reach the browser (embedded default), the bell polls this often.
+HELPDESK_NOTIFICATION_POLL_SECONDS = int(os.environ.get("HELPDESK_NOTIFICATION_POLL_SECONDS", "20"))
 # Followers get one email with every change to their followed tickets since the last one (SPEC N2).
 HELPDESK_FOLLOWER_DIGEST_DELAY = int(os.environ.get("HELPDESK_FOLLOWER_DIGEST_DELAY", "300"))
 

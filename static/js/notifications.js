@@ -3,15 +3,16 @@
  *
  * Where the server says notifications are pushed (a shared channel layer), a WebSocket to
  * /ws/notifications/ brings each change; if it closes, or where nothing is pushed (the embedded
- * default, whose workers cannot reach the web process), the count is polled every 20 seconds,
+ * default, whose workers cannot reach the web process), the count is polled (every 20 seconds
+ * by default, HELPDESK_NOTIFICATION_POLL_SECONDS),
  * and at once when the tab becomes visible again. A new item also shows a toast.
  */
 (function () {
   "use strict";
 
-  var POLL_EVERY = 20000;
   var bell = document.querySelector("[data-bell]");
   if (!bell) return;
+  var POLL_EVERY = (parseInt(bell.dataset.pollSeconds, 10) || 20) * 1000;
   var badge = document.getElementById("unread-count");
   var known = badge && !badge.hidden ? parseInt(badge.textContent, 10) || 0 : 0;
   var latestSeen = null;

@@ -1,0 +1,123 @@
+"""A real Celery worker process for tests, and an SMS provider it sends to.
+
+`celery_worker` starts a worker on the stack the suite runs on (kombu's filesystem broker and the
+SQLite file on the embedded default, Redis and PostgreSQL on the production stack), on a queue of
+its own, with SUBSTATUS_NOTIFY_DELAY = 2 s; while it runs, this process sends tasks to it instead
+of running them eagerly. `sms_provider` is a small HTTP SMS provider in this process that records
+each request and can be told to fail the next ones. Import both fixtures into a test module.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tickets_site.celery import app
+
+DELAY = 2
+
+
+class Provider(BaseHTTPRequestHandler):
+    failures = 0
+    received = []
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).received.append({"key": self.headers["Idempotency-Key"], **body})
+        failing = type(self).failures > 0
+        type(self).failures -= failing
+        self.send_response(503 if failing else 200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{}" if failing else json.dumps({"id": f"msg-{len(type(self).received)}"}).encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def sms_provider():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Provider.failures, Provider.received = 0, []
+    yield f"http://127.0.0.1:{server.server_port}/sms", Provider
+    server.shutdown()
+    server.server_close()
+
+
+def _database_url():
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(sms_provider, tmp_path):
+    """A worker process on its own queue; this process sends to it instead of running tasks eagerly."""
+    url, _ = sms_provider
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    saved = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue")}
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    _forget_routes()
+    settings.SUBSTATUS_NOTIFY_DELAY, delay_before = DELAY, settings.SUBSTATUS_NOTIFY_DELAY
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tickets_site.settings",
+        "HELPDESK_VAR_DIR": str(settings.VAR_DIR),
+        "CELERY_QUEUE": queue,
+        "DATABASE_URL": _database_url(),
+        "SUBSTATUS_NOTIFY_DELAY": str(DELAY),
+        "SMS_BACKEND": "notifications.sms.HTTPBackend",
+        "SMS_HTTP_URL": url,
+        "SMS_HTTP_TIMEOUT": "3",
+        "HELPDESK_MESSAGE_RETRY_DELAY": "0.3",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    log = tmp_path / "worker.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tickets_site", "worker", "--pool=solo", "--without-mingle",
+         "--without-gossip", "--without-heartbeat", "-l", "INFO"],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, cwd=settings.BASE_DIR,
+    )
+    try:
+        wait_for(lambda: "ready" in log.read_text(), timeout=30, what=f"the worker to start:\n{log.read_text()}")
+        yield log
+    finally:
+        process.kill()  # its queue is used by no one else: no need for a warm shutdown
+        process.wait(timeout=20)
+        for key, value in saved.items():
+            app.conf[key] = value
+        _forget_routes()
+        settings.SUBSTATUS_NOTIFY_DELAY = delay_before
+
+
+def _forget_routes():
+    """Celery caches the queues and the router on first use; the next send reads the config again."""
+    for name in ("default_queue", "queues", "router"):
+        app.amqp.__dict__.pop(name, None)
+
+
+def wait_for(condition, *, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"Timed out waiting for {what}")
+
+
+def finished(log, task):
+    """How many runs of `task` the worker has finished, by its log."""
+    return sum(1 for line in log.read_text().splitlines() if f"{task}[" in line and " succeeded " in line)
