@@ -101,9 +101,26 @@ def _email_once(notification, subject, body):
 QUIET_KINDS = {TicketEvent.Kind.CREATED, TicketEvent.Kind.FOLLOWED, TicketEvent.Kind.UNFOLLOWED}
 
 
+PHRASES = {
+    TicketEvent.Kind.NOTE_ADDED: "added a note",
+    TicketEvent.Kind.NOTE_EDITED: "edited a note",
+    TicketEvent.Kind.NOTE_DELETED: "deleted a note",
+    TicketEvent.Kind.ATTACHMENT_ADDED: "added an attachment",
+    TicketEvent.Kind.ATTACHMENT_REMOVED: "removed an attachment",
+    TicketEvent.Kind.ARCHIVED: "archived it",
+    TicketEvent.Kind.UNARCHIVED: "unarchived it",
+}
+
+
 def describe_event(event):
-    """"Bob Baker changed Priority, Status" — what a follower reads about one change."""
+    """What a follower reads about one change: "Bob Baker changed Priority, Status"."""
+    if event.kind == TicketEvent.Kind.REOPENED:
+        return "Re-opened: its re-open date has come"
     who = event.actor_name if event.actor_id else "The helpdesk"
+    if event.kind in PHRASES:
+        text = f"{who} {PHRASES[event.kind]}"
+        note = (event.changes.get("note") or [None, None])[1]
+        return f"{text}: {note}" if event.kind == TicketEvent.Kind.NOTE_ADDED and note else text
     labels = [field_label(name) for name in event.changes]
     if not labels:
         return f"{who}: {event.get_kind_display().lower()}"

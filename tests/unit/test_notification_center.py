@@ -288,3 +288,21 @@ def test_the_notification_socket_needs_a_signed_in_person(alice):
 
     assert async_to_sync(connect)(AnonymousUser()) is False
     assert async_to_sync(connect)(alice) is True
+
+
+@pytest.mark.spec("N2")
+def test_followers_read_notes_and_re_openings_in_words(ticket, alice, bob, clock, on_commit, digests):
+    actions.follow(ticket, alice, bob)
+    with on_commit():
+        actions.add_note(ticket, alice, "Customer called again")
+    with on_commit():
+        actions.change_status(ticket, alice, "pending", reopen_at=clock.now + dt.timedelta(hours=1))
+    clock.advance(hours=2)
+    with on_commit():
+        actions.reopen_when_due(ticket)
+
+    assert list(Notification.objects.filter(user=bob).order_by("id").values_list("body", flat=True)) == [
+        "Alice Archer added a note: Customer called again",
+        "Alice Archer changed Status, Re-open date",
+        "Re-opened: its re-open date has come",
+    ]
