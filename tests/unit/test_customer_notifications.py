@@ -16,7 +16,7 @@ from django.core import mail
 from notifications import sms, tasks
 from notifications.customer_messages import Outcome, deliver
 from tickets import actions
-from tickets.models import Activity, Ticket
+from tickets.models import Activity, Contact, Ticket
 
 from ..factories import CategoryFactory, ContactFactory, SubStatusFactory, make_ticket
 
@@ -433,3 +433,39 @@ def test_the_snackbar_says_when_the_customer_will_be_told(client, alice, ticket,
         "Sub-status set to Ongoing · Parts ordered. The customer gets an SMS in 1 minute unless it changes again."
     )
 
+
+
+@pytest.mark.spec("N3")
+def test_a_phone_number_that_is_not_valid_is_not_texted(
+    alice, clock, scheduled, sub_statuses, django_capture_on_commit_callbacks
+):
+    contact = ContactFactory(phone="+44 20 7946 0001")
+    Contact.objects.filter(pk=contact.pk).update(phone="call after 5pm")  # an old record, never validated
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(alice, title="Legacy contact", contact=contact, status="ongoing")
+    change(ticket, alice, sub_statuses["parts"], django_capture_on_commit_callbacks)
+    clock.advance(minutes=1)
+    scheduled.run_due()
+
+    [activity] = messages_for(ticket)
+    assert activity.delivery_state == Activity.Delivery.FAILED
+    assert activity.delivery_detail == "Not sent: “call after 5pm” is not a valid phone number."
+    assert sms.LocmemBackend.outbox == []
+
+
+@pytest.mark.spec("N3")
+@pytest.mark.parametrize("phone", ["+44 20 7946 0001", "020 7946 0001", "(555) 123-4567"])
+def test_contact_phone_numbers_in_usual_forms_are_valid(phone):
+    ContactFactory.build(name="Sam", phone=phone, email="").full_clean()
+
+
+@pytest.mark.spec("N3", "T11")
+@pytest.mark.parametrize("phone", ["call after 5pm", "12345", "+44 20 7946 0001 ext 5", "++4420794600"])
+def test_contact_phone_numbers_are_validated(phone):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        ContactFactory.build(name="Sam", phone=phone, email="").full_clean()
+    assert raised.value.message_dict["phone"] == [
+        "Enter a phone number of 6 to 20 digits, optionally starting with +."
+    ]

@@ -11,12 +11,15 @@ import datetime
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from configurations.models import SubStatus
 
 from ..models import Activity, Ticket
+from ..models.customers import phone_validator
 
 
 def _render(template, ticket):
@@ -31,6 +34,18 @@ def _render(template, ticket):
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
     return text
+
+
+def _recipient_problem(recipient, sms):
+    """Why a message cannot go to this phone number or address, or None."""
+    if not recipient:
+        return "Not sent: the customer has no phone number." if sms else "Not sent: the customer has no email address."
+    try:
+        (phone_validator if sms else validate_email)(recipient)
+    except ValidationError:
+        kind = "phone number" if sms else "email address"
+        return f"Not sent: “{recipient}” is not a valid {kind}."
+    return None
 
 
 def substatus_due_at(ticket):
@@ -84,11 +99,10 @@ def claim_substatus_notification(ticket_id, token, *, now=None):
         )
         if not sms:
             activity.message_id = make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk")
-        if not recipient:
+        problem = _recipient_problem(recipient, sms)
+        if problem:
             activity.delivery_state = Activity.Delivery.FAILED
-            activity.delivery_detail = (
-                "Not sent: the customer has no phone number." if sms else "Not sent: the customer has no email address."
-            )
+            activity.delivery_detail = problem
             activity.save()
             return None
         activity.save()
