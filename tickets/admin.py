@@ -9,7 +9,18 @@ from django.contrib import admin
 from django.db import models, transaction
 
 from . import actions
-from .models import Account, Activity, Attachment, Contact, CustomFieldValue, Ticket, TicketEvent, UserPreference
+from .models import (
+    Account,
+    Activity,
+    Attachment,
+    Contact,
+    CustomFieldValue,
+    Ticket,
+    TicketEvent,
+    TicketExport,
+    TicketImport,
+    UserPreference,
+)
 
 
 class TicketAdminForm(forms.ModelForm):
@@ -170,9 +181,9 @@ class TicketEventAdmin(admin.ModelAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "kind", "direction", "author", "subject", "delivery_state", "created_at"]
+    list_display = ["ticket", "kind", "direction", "author", "subject", "recipient", "delivery_state", "created_at"]
     list_filter = ["kind", "direction", "delivery_state"]
-    search_fields = ["subject", "body", "ticket__title", "message_id"]
+    search_fields = ["subject", "body", "ticket__title", "message_id", "recipient", "send_key"]
     raw_id_fields = ["ticket", "author", "contact", "mentions"]
     show_full_result_count = False
 
@@ -243,3 +254,23 @@ class FilterSchemeAdmin(admin.ModelAdmin):
     list_display = ["name", "owner", "query", "created_at"]
     search_fields = ["name", "query", "owner__username"]
     raw_id_fields = ["owner"]
+
+
+@admin.register(TicketExport)
+class TicketExportAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "user", "state", "rows_done", "rows_total", "created_at", "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["file_name", "user__username", "query"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["fingerprint"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(TicketImport)
+class TicketImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "user", "state", "rows_total", "created_count", "failed_count", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["original_name", "user__username"]
+    raw_id_fields = ["user"]
+    exclude = ["rows"]
+    date_hierarchy = "created_at"

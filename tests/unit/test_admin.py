@@ -11,7 +11,7 @@ from django.urls import reverse
 from configurations.models import Priority, Status
 from notifications.models import Notification
 from tickets import actions
-from tickets.models import Activity, Attachment, Ticket, TicketEvent, UserPreference
+from tickets.models import Activity, Attachment, Ticket, TicketEvent, TicketExport, TicketImport, UserPreference
 
 from ..factories import (
     AccountFactory,
@@ -215,6 +215,8 @@ def one_of_everything(alice, bob, lead, admin_user, ticket):
     attachment.save()
     UserPreference.for_user(alice)
     Notification.objects.create(user=bob, kind=Notification.Kind.MENTION, title="Alice mentioned you", ticket=ticket)
+    TicketExport.objects.create(user=alice, query="tab=mine", fingerprint="f" * 64, file_name="My-Tickets.xlsx")
+    TicketImport.objects.create(user=lead, original_name="tickets.csv", file="imports/x.csv", rows=[{"row": 2}])
     return ticket
 
 
@@ -240,6 +242,8 @@ def test_every_model_has_an_admin_changelist_that_loads_and_searches(one_of_ever
         "configurations.Category",
         "configurations.CustomField",
         "notifications.Notification",
+        "tickets.TicketExport",
+        "tickets.TicketImport",
     } <= set(checked)
 
 
