@@ -1,33 +1,91 @@
-"""WebSocket consumers: they relay live events and hold no business logic."""
+"""WebSocket consumers: presence and live events. They relay and record; no business logic.
+
+`TicketConsumer` (/ws/tickets/<id>/) is held by every open ticket page and peek panel. It applies
+the same access rule as the HTTP views, records the page's presence (SPEC D11) and the agent's
+work session (SPEC D12) through tickets/presence.py, and relays the ticket's changes (SPEC X1).
+The page sends {"type": "heartbeat" | "editing", "editing": bool}; it receives
+{"type": "presence", "people": [...]} and {"type": "change", ...the change...}.
+
+`TicketListConsumer` (/ws/tickets/) tells the list and the open ticket tabs that tickets changed.
+It sends ids, versions and who changed them, never ticket content.
+"""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from . import presence
 from .access import can_view_ticket
-from .live import ticket_group
+from .live import LIST_GROUP, ticket_group
 from .models import Ticket
 
 
 class TicketConsumer(AsyncJsonWebsocketConsumer):
-    """Relays a ticket's live events to a page that has it open, after the same access check as HTTP."""
-
     async def connect(self):
         self.ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
         self.group = ticket_group(self.ticket_id)
-        user = self.scope.get("user")
-        if not await database_sync_to_async(self._allowed)(user):
+        self.user = self.scope.get("user")
+        if not await database_sync_to_async(self._allowed)():
             await self.close(code=4403)
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.joined = True
+        people = await database_sync_to_async(presence.join)(self.ticket_id, self.user, self.channel_name)
+        await self._share(people)
 
-    def _allowed(self, user):
+    def _allowed(self):
         ticket = Ticket.objects.filter(pk=self.ticket_id).first()
-        return ticket is not None and can_view_ticket(user, ticket)
+        return ticket is not None and can_view_ticket(self.user, ticket)
+
+    async def receive_json(self, content, **kwargs):
+        if not getattr(self, "joined", False) or not isinstance(content, dict):
+            return
+        if content.get("type") not in ("heartbeat", "editing"):
+            return
+        editing = content.get("editing") is True
+        ticket_id, people, changed = await database_sync_to_async(presence.heartbeat)(self.channel_name, editing)
+        if ticket_id is None:
+            # The entry was dropped (this page went quiet past the expiry, e.g. a sleeping laptop): join again.
+            people = await database_sync_to_async(presence.join)(self.ticket_id, self.user, self.channel_name)
+            changed = True
+        if changed:
+            await self._share(people)
+
+    async def disconnect(self, code):
+        if not hasattr(self, "group"):
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "joined", False):
+            ticket_id, people = await database_sync_to_async(presence.leave)(self.channel_name)
+            if ticket_id is not None:
+                await self._share(people)
+
+    async def _share(self, people):
+        await self.channel_layer.group_send(self.group, {"type": "presence.update", "people": people})
+
+    async def presence_update(self, message):
+        await self.send_json({"type": "presence", "people": message["people"]})
+
+    async def ticket_event(self, message):
+        await self.send_json({"type": "change", **message["event"]})
+
+
+class TicketListConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4403)
+            return
+        self.group = LIST_GROUP
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def ticket_event(self, message):
-        await self.send_json(message["event"])
+        event = message["event"]
+        await self.send_json(
+            {"type": "change", "ticket": event["ticket"], "version": event["version"], "actor": event["actor"]}
+        )

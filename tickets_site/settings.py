@@ -218,6 +218,7 @@ else:
 CELERY_BEAT_SCHEDULE = {
     "reopen-due-tickets": {"task": "tickets.tasks.reopen_due_tickets", "schedule": 60.0},
     "notify-sla-at-risk": {"task": "tickets.tasks.notify_sla_at_risk", "schedule": 60.0},
+    "expire-presence": {"task": "tickets.tasks.expire_presence", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -271,6 +272,9 @@ HELPDESK_MESSAGE_RETRIES = int(os.environ.get("HELPDESK_MESSAGE_RETRIES", "5"))
 HELPDESK_MESSAGE_RETRY_DELAY = float(os.environ.get("HELPDESK_MESSAGE_RETRY_DELAY", "30"))
 # Where the channel layer cannot reach the browser (embedded default), the bell polls this often.
 HELPDESK_NOTIFICATION_POLL_SECONDS = int(os.environ.get("HELPDESK_NOTIFICATION_POLL_SECONDS", "20"))
+# Presence (SPEC D11): pages heartbeat this often; a page silent for the expiry has gone.
+HELPDESK_PRESENCE_HEARTBEAT = int(os.environ.get("HELPDESK_PRESENCE_HEARTBEAT", "15"))
+HELPDESK_PRESENCE_EXPIRY = int(os.environ.get("HELPDESK_PRESENCE_EXPIRY", "45"))
 # Followers get one email with every change to their followed tickets since the last one (SPEC N2).
 HELPDESK_FOLLOWER_DIGEST_DELAY = int(os.environ.get("HELPDESK_FOLLOWER_DIGEST_DELAY", "300"))
 

@@ -2,6 +2,7 @@ from .activities import Activity, Attachment
 from .customers import Account, Contact
 from .history import TicketEvent
 from .preferences import UserPreference
+from .presence import TicketPresence, WorkSession
 from .saved_views import FilterScheme, MyViewEntry, TicketView
 from .tickets import CustomFieldValue, Ticket, TicketLink
 from .transfers import TicketExport, TicketImport
@@ -19,6 +20,8 @@ __all__ = [
     "TicketExport",
     "TicketImport",
     "TicketLink",
+    "TicketPresence",
     "TicketView",
     "UserPreference",
+    "WorkSession",
 ]

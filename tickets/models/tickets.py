@@ -114,6 +114,9 @@ class Ticket(models.Model):
         default=0, help_text="Closed stretches without agent or team"
     )
     unassigned_since = models.DateTimeField(null=True, blank=True)
+    time_spent_seconds = models.PositiveIntegerField(
+        default=0, help_text="Agents' closed work sessions on the ticket (SPEC D12)"
+    )
 
     version = models.PositiveIntegerField(default=1)
 
@@ -164,6 +167,7 @@ class Ticket(models.Model):
             models.Index(fields=["deadline"], name="ticket_deadline"),
             models.Index(fields=["completion_seconds"], name="ticket_completion"),
             models.Index(fields=["unassigned_seconds"], name="ticket_unassigned_secs"),
+            models.Index(fields=["time_spent_seconds"], name="ticket_time_spent"),
             models.Index(fields=["reopen_at"], condition=Q(reopen_at__isnull=False), name="ticket_reopen_due"),
             # The at-risk timer scans only open tickets not yet reported (SPEC T8).
             models.Index(

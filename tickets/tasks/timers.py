@@ -11,7 +11,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.services import notify
 
-from .. import actions
+from .. import actions, presence
 from ..models import Ticket
 
 BATCH = 500
@@ -69,3 +69,9 @@ def notify_sla_at_risk():
         )
         told += 1
     return told
+
+
+@shared_task(name="tickets.tasks.expire_presence")
+def expire_presence():
+    """Drop ticket pages whose heartbeat stopped and close their work sessions (SPEC D11, D12)."""
+    return presence.expire()

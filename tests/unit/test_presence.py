@@ -1,0 +1,145 @@
+"""Presence on a ticket (SPEC D11) and time spent (SPEC D12): the rules, then the WebSocket consumer."""
+
+import datetime as dt
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from tickets import presence
+from tickets.models import Ticket, TicketPresence, WorkSession
+from tickets.tasks import expire_presence
+
+from ..factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ticket(alice):
+    return make_ticket(alice, title="Printer on fire")
+
+
+def stay(clock, minutes, *tabs):
+    """Let time pass while the pages in `tabs` stay open and heartbeat every 15 seconds."""
+    for _ in range(int(minutes * 4)):
+        clock.advance(seconds=15)
+        for tab in tabs:
+            presence.heartbeat(tab, editing=False)
+
+
+def people(snapshot):
+    return [(person["name"], person["editing"]) for person in snapshot]
+
+
+@pytest.mark.spec("D11")
+def test_people_are_listed_once_each_in_the_order_they_came(ticket, alice, bob, clock):
+    presence.join(ticket.pk, alice, "alice-tab-1")
+    clock.advance(seconds=5)
+    presence.join(ticket.pk, bob, "bob-tab")
+    snapshot = presence.join(ticket.pk, alice, "alice-tab-2")
+
+    assert people(snapshot) == [("Alice Archer", False), ("Bob Baker", False)]
+    assert snapshot[0] | {"id": None} == {"id": None, "name": "Alice Archer", "initials": "AA",
+                                          "colour": alice.pk % 10, "editing": False}
+
+
+@pytest.mark.spec("D11")
+def test_a_person_is_editing_when_any_of_their_pages_is(ticket, alice, bob, clock):
+    presence.join(ticket.pk, alice, "alice-tab-1")
+    presence.join(ticket.pk, alice, "alice-tab-2")
+    presence.join(ticket.pk, bob, "bob-tab")
+
+    _, snapshot, changed = presence.heartbeat("alice-tab-2", editing=True)
+    assert changed and people(snapshot) == [("Alice Archer", True), ("Bob Baker", False)]
+
+    _, snapshot, changed = presence.heartbeat("alice-tab-2", editing=True)
+    assert not changed  # a plain heartbeat changes nothing anyone sees
+
+    _, snapshot, changed = presence.heartbeat("alice-tab-2", editing=False)
+    assert changed and people(snapshot) == [("Alice Archer", False), ("Bob Baker", False)]
+
+
+@pytest.mark.spec("D11")
+def test_closing_one_of_two_tabs_keeps_the_person_closing_both_removes_them(ticket, alice, bob):
+    presence.join(ticket.pk, alice, "alice-tab-1")
+    presence.join(ticket.pk, alice, "alice-tab-2")
+    presence.join(ticket.pk, bob, "bob-tab")
+
+    _, snapshot = presence.leave("alice-tab-1")
+    assert people(snapshot) == [("Alice Archer", False), ("Bob Baker", False)]
+    _, snapshot = presence.leave("alice-tab-2")
+    assert people(snapshot) == [("Bob Baker", False)]
+
+
+@pytest.mark.spec("D11")
+def test_a_page_that_stopped_heartbeating_drops_out_after_the_expiry(ticket, alice, bob, clock):
+    presence.join(ticket.pk, alice, "alice-tab")  # this browser is killed
+    presence.join(ticket.pk, bob, "bob-tab")
+
+    clock.advance(seconds=settings.HELPDESK_PRESENCE_EXPIRY - 5)
+    _, snapshot, changed = presence.heartbeat("bob-tab", editing=False)
+    assert not changed and len(snapshot) == 2
+
+    clock.advance(seconds=10)
+    _, snapshot, changed = presence.heartbeat("bob-tab", editing=False)
+    assert changed and people(snapshot) == [("Bob Baker", False)]
+    assert not TicketPresence.objects.filter(channel_name="alice-tab").exists()
+
+
+@pytest.mark.spec("D12")
+def test_a_work_session_runs_from_the_first_page_to_the_last(ticket, alice, clock):
+    presence.join(ticket.pk, alice, "tab-1")
+    stay(clock, 5, "tab-1")
+    presence.join(ticket.pk, alice, "tab-2")
+    stay(clock, 5, "tab-1", "tab-2")
+    presence.leave("tab-1")
+    stay(clock, 5, "tab-2")
+    presence.leave("tab-2")
+
+    [session] = WorkSession.objects.filter(ticket=ticket, user=alice)
+    assert session.seconds == 15 * 60
+    assert Ticket.objects.get(pk=ticket.pk).time_spent_seconds == 15 * 60
+
+
+@pytest.mark.spec("D12")
+def test_a_session_cut_by_a_crash_is_closed_at_its_last_heartbeat(ticket, alice, clock):
+    presence.join(ticket.pk, alice, "tab")
+    stay(clock, 4, "tab")
+    clock.advance(hours=2)  # the server died; nobody closed anything
+
+    total, _ = presence.time_spent(ticket)
+    assert total == 4 * 60  # never counted as running
+    expire_presence.apply()
+
+    [session] = WorkSession.objects.filter(ticket=ticket)
+    assert session.ended_at == session.last_seen_at
+    assert Ticket.objects.get(pk=ticket.pk).time_spent_seconds == 4 * 60
+    assert not TicketPresence.objects.exists()
+    expire_presence.apply()
+    assert Ticket.objects.get(pk=ticket.pk).time_spent_seconds == 4 * 60  # closed once
+
+
+@pytest.mark.spec("D12")
+def test_time_spent_per_agent_includes_running_sessions(ticket, alice, bob, clock):
+    presence.join(ticket.pk, alice, "alice")
+    stay(clock, 10, "alice")
+    presence.leave("alice")
+    presence.join(ticket.pk, bob, "bob")
+    stay(clock, 3, "bob")
+
+    total, agents = presence.time_spent(ticket)
+
+    assert total == 13 * 60
+    assert [(user.username, seconds) for user, seconds in agents] == [("alice", 600), ("bob", 180)]
+
+
+@pytest.mark.spec("D12")
+def test_time_spent_changes_no_version_and_no_history(ticket, alice, clock):
+    version, events = ticket.version, ticket.events.count()
+    presence.join(ticket.pk, alice, "tab")
+    clock.advance(minutes=1)
+    presence.leave("tab")
+    ticket.refresh_from_db()
+    assert (ticket.version, ticket.events.count()) == (version, events)
