@@ -33,6 +33,7 @@ from ..queries import (
     TABS,
     hide_completed,
     keyset_page,
+    list_ordering,
     tab_queryset,
     ticket_rows,
 )
@@ -173,16 +174,26 @@ def compute_counts(user, state, filterset):
     return counts
 
 
+def list_queryset(user, params, preference):
+    """The list's state, its filters and the tickets it shows, in the list's order (SPEC L1–L5, L11).
+
+    The one place that turns a list query into tickets: the list pages through this queryset and
+    the export streams all of it, so an export always holds exactly the rows the list shows.
+    Invalid filters show nothing (the page says why); callers check `filterset.is_valid()`.
+    """
+    state = ListState(params, preference)
+    filterset = _filters(state)
+    base = hide_completed(tab_queryset(state.tab, user), state.tab, state.show_completed)
+    queryset = filterset.filter_for_tab(base, state.tab) if filterset.is_valid() else base.none()
+    return state, filterset, queryset.order_by(*list_ordering(state.newest_first))
+
+
 @vary_on_headers("HX-Request")
 def ticket_list(request):
     preference = preference_for(request)
-    state = ListState(request.GET, preference)
+    state, filterset, queryset = list_queryset(request.user, request.GET, preference)
     _remember(preference, state, request.GET)
-
-    filterset = _filters(state)
     valid = filterset.is_valid()
-    base = hide_completed(tab_queryset(state.tab, request.user), state.tab, state.show_completed)
-    queryset = filterset.filter_for_tab(base, state.tab) if valid else base.none()
     rows, has_previous, has_next = keyset_page(
         ticket_rows(queryset),
         after=state.after,
