@@ -12,9 +12,11 @@ shown, and they are pruned from the row whenever the limit is checked or a tab i
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from .access import can_view_ticket
-from .models import Ticket, UserPreference
+from .models import Ticket, TicketEvent, TicketVisit, UserPreference
 
 MAX_OPEN_TICKETS = 10
 
@@ -66,11 +68,43 @@ def open_tickets(user, preference):
 
 
 def _live_tickets(user, ids):
+    """The tickets still there, in the given order, each knowing whether someone else changed it
+    since the user last looked (`changed_since_seen`), in one query."""
     if not ids:
         return []
-    rows = Ticket.objects.filter(pk__in=ids).only("id", "title", "status", "archived").order_by()
-    by_id = {ticket.pk: ticket for ticket in rows if can_view_ticket(user, ticket)}
+    rows = (
+        Ticket.objects.filter(pk__in=ids)
+        .only("id", "title", "status", "archived", "version")
+        .annotate(
+            seen_version=Subquery(
+                TicketVisit.objects.filter(user=user, ticket=OuterRef("pk")).values("version")[:1]
+            ),
+            last_actor=Subquery(
+                TicketEvent.objects.filter(ticket=OuterRef("pk")).order_by("-created_at", "-id").values("actor")[:1]
+            ),
+        )
+        .order_by()
+    )
+    by_id = {}
+    for ticket in rows:
+        if can_view_ticket(user, ticket):
+            ticket.changed_since_seen = (
+                ticket.seen_version is not None
+                and ticket.version > ticket.seen_version
+                and ticket.last_actor != user.pk
+            )
+            by_id[ticket.pk] = ticket
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def mark_seen(user, ticket):
+    """The user is looking at this version of the ticket now (its page or its peek): one upsert."""
+    TicketVisit.objects.bulk_create(
+        [TicketVisit(user=user, ticket=ticket, version=ticket.version, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "ticket"],
+        update_fields=["version", "seen_at"],
+    )
 
 
 def open_ticket(user, ticket):

@@ -59,6 +59,8 @@ def test_a_listener_on_the_tickets_group_receives_the_event_after_the_action_com
             "kind": "updated",
             "fields": ["priority"],
             "actor": alice.pk,
+            "actor_name": "Alice Archer",
+            "labels": ["Priority"],
             "event": event.pk,
         },
     }

@@ -18,9 +18,9 @@ TICKET_LIST_QUERIES = 17
 TICKET_LIST_PARTIAL_QUERIES = 7
 # Detail: session, user, the ticket with its related rows, tags, the open-ticket tabs, the form
 # (custom fields, values, followers, sub-status choices), the activities, mentions and history of the left
-# panel, the tag catalogue, links and attachments cards, rights and groups for the menu, unread
-# notifications.
-TICKET_DETAIL_QUERIES = 20
+# panel, the tag catalogue, links and attachments cards, time spent, the visit (one upsert), rights and
+# groups for the menu, unread notifications.
+TICKET_DETAIL_QUERIES = 22
 
 
 def count_queries(client, url, **params):

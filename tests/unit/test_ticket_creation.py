@@ -44,6 +44,8 @@ def test_creating_a_ticket_saves_it_with_one_created_event_and_one_live_event(al
             "kind": "created",
             "fields": sorted(created.changes),
             "actor": alice.pk,
+            "actor_name": "Alice Archer",
+            "labels": ["Title", "Status", "Description"],
             "event": created.pk,
         }
     ]

@@ -160,6 +160,8 @@ class TicketChange:
                 "kind": self.kind,
                 "fields": sorted(self.changes),
                 "actor": self.actor.pk if self.actor else None,
+                "actor_name": user_display(self.actor) or "The helpdesk",
+                "labels": [field_label(name) for name in self.changes],
                 "event": event.pk,
             }
         )

@@ -1,7 +1,7 @@
 from .activities import Activity, Attachment
 from .customers import Account, Contact
 from .history import TicketEvent
-from .preferences import UserPreference
+from .preferences import TicketVisit, UserPreference
 from .presence import TicketPresence, WorkSession
 from .saved_views import FilterScheme, MyViewEntry, TicketView
 from .tickets import CustomFieldValue, Ticket, TicketLink
@@ -21,6 +21,7 @@ __all__ = [
     "TicketImport",
     "TicketLink",
     "TicketPresence",
+    "TicketVisit",
     "TicketView",
     "UserPreference",
     "WorkSession",

@@ -28,3 +28,18 @@ class UserPreference(models.Model):
     def for_user(cls, user):
         preference, _ = cls.objects.get_or_create(user=user)
         return preference
+
+
+class TicketVisit(models.Model):
+    """The version of a ticket a user last looked at: open ticket tabs mark what changed since (SPEC X1)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "ticket"], name="ticketvisit_unique")]
+
+    def __str__(self):
+        return f"{self.user} saw {self.ticket_id} v{self.version}"

@@ -28,3 +28,15 @@ def person_name(user):
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def duration(seconds):
+    """Seconds as people say them: "under a minute", "25 min", "3 h 05 min"."""
+    seconds = int(seconds or 0)
+    if seconds < 60:
+        return "under a minute"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -1,11 +1,18 @@
+from django.conf import settings
 from django.shortcuts import render
 
+from .. import presence
 from ..access import get_ticket_for_user
 from ..forms import TicketForm
 from ..models import Ticket, UserPreference
 from ..open_tabs import preference_for
 from .open_tabs import note_ticket_visit
 from .ticket_form import DETAIL_RELATED, header_context
+
+
+def time_spent_context(ticket):
+    total, agents = presence.time_spent(ticket)
+    return {"time_spent_total": total, "time_spent_agents": agents}
 
 
 def ticket_detail(request, pk):
@@ -15,6 +22,8 @@ def ticket_detail(request, pk):
     context = {
         **header_context(ticket),
         "form": TicketForm(ticket=ticket),
+        **time_spent_context(ticket),
+        "presence_heartbeat": settings.HELPDESK_PRESENCE_HEARTBEAT,
         "panel_ratio": preference_for(request).panel_ratio,
         "ratio_choices": UserPreference.PanelRatio.choices,
     }

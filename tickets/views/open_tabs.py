@@ -7,6 +7,7 @@ list, its URL and its scroll position alone, and does not add a tab.
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import render
@@ -28,8 +29,11 @@ PEEK_ACTIVITIES = 5
 def note_ticket_visit(request, ticket):
     """The ticket page was visited: keep the ticket as a tab, or say why it could not be kept.
 
-    The common case (already open) costs one read of the preference row and no write.
+    It also notes the version seen, so the tab shows no "changed" dot until someone else changes
+    the ticket again (SPEC X1). The common case costs one read of the preference row, and one
+    conditional update of the visit.
     """
+    open_tabs.mark_seen(request.user, ticket)
     preference = open_tabs.preference_for(request)
     if ticket.pk in open_tabs.open_ids(preference):
         return
@@ -55,7 +59,9 @@ def ticket_peek(request, pk):
         text = "That ticket no longer exists. It may have been merged or deleted."
         return _htmx_message(HttpResponseNotFound(text, content_type="text/plain"), text, "warning")
     activities = ticket.activities.select_related("author").order_by("-created_at", "-id")[:PEEK_ACTIVITIES]
-    return render(request, "tickets/peek.html", {"ticket": ticket, "activities": activities})
+    open_tabs.mark_seen(request.user, ticket)
+    context = {"ticket": ticket, "activities": activities, "presence_heartbeat": settings.HELPDESK_PRESENCE_HEARTBEAT}
+    return render(request, "tickets/peek.html", context)
 
 
 @require_POST

@@ -1,0 +1,315 @@
+/*
+ * Live collaboration (SPEC D11, D12, X1).
+ *
+ * - A ticket page or peek ([data-live-ticket]) holds a WebSocket to /ws/tickets/<id>/. It says
+ *   whether this page is editing (the form is in edit mode with unsaved input or focus in it),
+ *   heartbeats every few seconds, shows who else is viewing or editing ([data-presence]), and
+ *   refreshes the parts someone else changed. A form with unsaved input is never replaced: a
+ *   notice offers the new values instead, and Save would be refused with what changed (D3).
+ * - Pages with the open ticket tabs or the list hold a WebSocket to /ws/tickets/: a tab gets a dot
+ *   when someone else changes its ticket, and the list offers to refresh.
+ * Sockets reconnect by themselves after a server restart or a lost network.
+ */
+(function () {
+  "use strict";
+
+  var me = parseInt(document.body.dataset.userId || "0", 10);
+  if (!me || !("WebSocket" in window)) return;
+  var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+
+  function socket(path, handlers) {
+    var ws = null;
+    var closed = false;
+    var wait = 1000;
+    function open() {
+      ws = new WebSocket(scheme + location.host + path);
+      ws.addEventListener("open", function () {
+        wait = 1000;
+        if (handlers.open) handlers.open();
+      });
+      ws.addEventListener("message", function (event) {
+        var data;
+        try {
+          data = JSON.parse(event.data);
+        } catch (error) {
+          return;
+        }
+        handlers.message(data);
+      });
+      ws.addEventListener("close", function (event) {
+        if (closed || event.code === 4403) return;
+        setTimeout(open, wait);
+        wait = Math.min(wait * 2, 30000);
+      });
+    }
+    open();
+    return {
+      send: function (data) {
+        if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(data));
+      },
+      close: function () {
+        closed = true;
+        if (ws) ws.close();
+      },
+    };
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text; // never innerHTML: names are user text
+    return node;
+  }
+
+  function describe(others) {
+    var editors = others.filter(function (person) {
+      return person.editing;
+    });
+    if (others.length === 1) return others[0].name + (editors.length ? " is editing" : " is viewing");
+    var text = others.length + " others here";
+    if (editors.length === 1) return text + " · " + editors[0].name + " is editing";
+    if (editors.length > 1) return text + " · " + editors.length + " editing";
+    return text;
+  }
+
+  function renderPresence(root, people) {
+    var others = people.filter(function (person) {
+      return person.id !== me;
+    });
+    root.querySelectorAll("[data-presence]").forEach(function (box) {
+      box.textContent = "";
+      box.classList.toggle("is-empty", others.length === 0);
+      if (!others.length) return;
+      var faces = el("span", "presence-faces");
+      others.slice(0, 5).forEach(function (person) {
+        var face = el("span", "avatar av-" + person.colour + " presence-face" + (person.editing ? " is-editing" : ""), person.initials);
+        face.title = person.name + (person.editing ? " · editing" : " · viewing");
+        face.setAttribute("data-presence-person", person.name);
+        face.setAttribute("aria-hidden", "true");
+        if (person.editing) face.appendChild(el("span", "presence-pencil"));
+        faces.appendChild(face);
+      });
+      if (others.length > 5) faces.appendChild(el("span", "presence-more", "+" + (others.length - 5)));
+      box.appendChild(faces);
+      box.appendChild(el("span", "presence-text", describe(others)));
+    });
+  }
+
+  // --- a ticket page or peek ---------------------------------------------------------------------
+
+  var SWAPPED = [
+    "ticket-header", "archive-control", "ticket-description", "ticket-tags", "ticket-links",
+    "ticket-attachments", "ticket-time-spent", "activity-list", "history-list",
+  ];
+
+  function formState() {
+    var form = document.querySelector("#ticket-form form");
+    return { open: !!form, form: form };
+  }
+
+  function TicketLive(root) {
+    var id = root.dataset.liveTicket;
+    var beat = (parseInt(root.dataset.heartbeat, 10) || 15) * 1000;
+    var people = [];
+    var dirty = false;
+    var editing = false;
+    var pendingNotice = null;
+    var timer = null;
+
+    function computeEditing() {
+      var state = formState();
+      if (root.dataset.livePeek || !state.open) return false;
+      return dirty || state.form.contains(document.activeElement);
+    }
+
+    function report() {
+      var now = computeEditing();
+      if (now !== editing) {
+        editing = now;
+        live.send({ type: "editing", editing: editing });
+      }
+    }
+
+    var live = socket("/ws/tickets/" + id + "/", {
+      open: function () {
+        editing = computeEditing();
+        live.send({ type: "heartbeat", editing: editing });
+      },
+      message: function (data) {
+        if (data.type === "presence") {
+          people = data.people || [];
+          renderPresence(root, people);
+        } else if (data.type === "change" && data.actor !== me) {
+          if (root.dataset.livePeek) refreshPeek();
+          else refreshPage(data);
+        }
+      },
+    });
+
+    timer = setInterval(function () {
+      if (!root.isConnected) return stop();
+      editing = computeEditing();
+      live.send({ type: "heartbeat", editing: editing });
+    }, beat);
+
+    function stop() {
+      clearInterval(timer);
+      live.close();
+      observer.disconnect();
+    }
+
+    var observer = new MutationObserver(function () {
+      if (!root.isConnected) stop();
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+
+    if (!root.dataset.livePeek) {
+      document.addEventListener("input", function (event) {
+        if (event.target.closest("#ticket-form form")) {
+          dirty = true;
+          report();
+        }
+      });
+      document.addEventListener("focusin", report);
+      document.addEventListener("focusout", function () {
+        setTimeout(report, 0);
+      });
+      document.addEventListener("htmx:afterSwap", function (event) {
+        var target = event.detail.target;
+        if (target && target.id === "ticket-form" && !formState().open) dirty = false;
+        if (target && (target.id === "ticket-form" || target.id === "ticket-header")) {
+          report();
+          renderPresence(root, people);
+        }
+      });
+    }
+
+    function refreshPeek() {
+      var aside = root.closest("#peek") || root.parentNode;
+      if (window.htmx && aside && aside.id) {
+        window.htmx.ajax("GET", root.dataset.livePeek, { target: "#" + aside.id, swap: "innerHTML" });
+      }
+    }
+
+    function refreshPage(change) {
+      fetch(root.dataset.liveUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          return response.ok ? response.text() : null;
+        })
+        .then(function (html) {
+          if (!html) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          SWAPPED.forEach(function (part) {
+            if (part === "activity-list" && document.querySelector(".activity.is-editing")) return;
+            swap(part, fresh);
+          });
+          if (computeEditing() || dirty) {
+            showNotice(change, fresh);
+          } else {
+            swap("ticket-form", fresh);
+          }
+          renderPresence(root, people);
+        });
+    }
+
+    function swap(part, fresh) {
+      var current = document.getElementById(part);
+      var replacement = fresh.getElementById(part);
+      if (!current || !replacement) return;
+      var node = document.importNode(replacement, true);
+      current.replaceWith(node);
+      if (window.htmx) window.htmx.process(node);
+    }
+
+    function showNotice(change, fresh) {
+      var card = document.getElementById("ticket-form");
+      if (!card) return;
+      pendingNotice = fresh;
+      var notice = card.querySelector("[data-live-notice]");
+      if (!notice) {
+        notice = el("div", "live-notice");
+        notice.setAttribute("data-live-notice", "");
+        notice.setAttribute("role", "status");
+        var text = el("span", "live-notice-text");
+        var button = el("button", "btn btn-secondary btn-sm", "Discard my edits and show theirs");
+        button.type = "button";
+        button.addEventListener("click", function () {
+          dirty = false;
+          if (pendingNotice) swap("ticket-form", pendingNotice);
+          pendingNotice = null;
+          report();
+        });
+        notice.appendChild(text);
+        notice.appendChild(button);
+        var header = card.querySelector(".card-header");
+        if (header) header.insertAdjacentElement("afterend", notice);
+        else card.prepend(notice);
+      }
+      var what = (change.labels || []).join(", ") || "the ticket";
+      notice.querySelector(".live-notice-text").textContent =
+        (change.actor_name || "Someone") + " changed " + what + " while you were editing. Your input is kept, but saving it would be refused.";
+    }
+  }
+
+  function initTickets(scope) {
+    (scope || document).querySelectorAll("[data-live-ticket]").forEach(function (root) {
+      if (root.dataset.liveStarted) return;
+      root.dataset.liveStarted = "1";
+      TicketLive(root);
+    });
+  }
+
+  // --- the list and the open ticket tabs ----------------------------------------------------------
+
+  function initList() {
+    if (!document.querySelector("[data-open-tabs]") && !document.querySelector("[data-list-hint]")) return;
+    var changed = {};
+
+    function hideHint() {
+      changed = {};
+      var hint = document.querySelector("[data-list-hint]");
+      if (hint) hint.hidden = true;
+    }
+
+    socket("/ws/tickets/", {
+      message: function (data) {
+        if (data.type !== "change" || data.actor === me) return;
+        var current = document.querySelector("[data-live-ticket]:not([data-live-peek])");
+        var onIt = current && String(data.ticket) === current.dataset.liveTicket;
+        document.querySelectorAll('.open-tab[data-ticket-id="' + data.ticket + '"]').forEach(function (tab) {
+          if (onIt || tab.classList.contains("is-active")) return;
+          tab.classList.add("has-update");
+          var label = tab.querySelector("[data-update-label]");
+          if (label) label.textContent = " (changed since you last looked)";
+        });
+        var hint = document.querySelector("[data-list-hint]");
+        if (!hint) return;
+        changed[data.ticket] = true;
+        var count = Object.keys(changed).length;
+        hint.querySelector("[data-list-hint-text]").textContent =
+          count === 1
+            ? "A ticket was added or changed since this list was loaded."
+            : count + " tickets were added or changed since this list was loaded.";
+        hint.hidden = false;
+      },
+    });
+
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest("[data-list-refresh]")) return;
+      hideHint();
+      if (window.htmx) {
+        window.htmx.ajax("GET", location.pathname + location.search, { target: "#list-region", swap: "innerHTML" });
+      }
+    });
+    document.addEventListener("htmx:afterSwap", function (event) {
+      var target = event.detail.target;
+      if (target && (target.id === "list-region" || target.id === "list-main")) hideHint();
+    });
+  }
+
+  initTickets(document);
+  initList();
+  document.addEventListener("htmx:load", function (event) {
+    initTickets(event.target);
+  });
+})();

@@ -1,0 +1,141 @@
+"""Two agents on one ticket in two browsers (SPEC D11, D12, X1, D3): they see each other arrive,
+start editing and leave; a change by one appears on the other's page; an edit in progress is never
+thrown away, and a save over someone else's change is refused with what changed."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from configurations.models import Priority
+from tickets.models import Ticket
+
+from ..asgi_server import asgi_server  # noqa: F401 - fixture
+from ..factories import make_ticket
+from .support import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def second(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 860})
+    yield context.new_page()
+    context.close()
+
+
+def presence(page):
+    return page.locator("#ticket-header [data-presence]")
+
+
+@pytest.mark.spec("D11", "D12")
+def test_two_agents_see_each_other_arrive_edit_and_leave(asgi_server, page, second, alice, bob, password):
+    ticket = make_ticket(alice, title="Router keeps rebooting")
+    sign_in(page, asgi_server, "alice", password)
+    page.goto(asgi_server.url + ticket.get_absolute_url())
+    expect(presence(page)).to_be_hidden()  # alone: nothing to show
+
+    sign_in(second, asgi_server, "bob", password)
+    second.goto(asgi_server.url + ticket.get_absolute_url())
+    expect(presence(page)).to_contain_text("Bob Baker is viewing")
+    expect(presence(second)).to_contain_text("Alice Archer is viewing")
+
+    second.locator("#ticket-form").get_by_role("button", name="Edit").click()
+    second.locator("#ticket-form").get_by_label("Title").fill("Router reboots every hour")
+    expect(presence(page)).to_contain_text("Bob Baker is editing")
+    expect(page.locator(".presence-face.is-editing")).to_have_attribute("title", "Bob Baker · editing")
+    page.screenshot(path="/tmp/shots/presence-editing.png")
+
+    second.close()
+    expect(presence(page)).to_be_hidden()
+
+    page.reload()
+    time_spent = page.locator("#ticket-time-spent")
+    expect(time_spent).to_contain_text("Bob Baker")
+    expect(time_spent).to_contain_text("Alice Archer")
+
+
+@pytest.mark.spec("X1")
+def test_someone_elses_change_appears_without_a_reload(asgi_server, page, second, alice, bob, password):
+    ticket = make_ticket(alice, title="Invoice missing")
+    sign_in(page, asgi_server, "alice", password)
+    page.goto(asgi_server.url + ticket.get_absolute_url())
+    sign_in(second, asgi_server, "bob", password)
+    second.goto(asgi_server.url + ticket.get_absolute_url())
+    expect(presence(page)).to_contain_text("Bob Baker")
+
+    form = second.locator("#ticket-form")
+    form.get_by_role("button", name="Edit").click()
+    form.get_by_label("Priority").select_option("urgent")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_role("button", name="Edit")).to_be_visible()
+    second.locator("#note-body").fill("Called the customer back")
+    second.get_by_role("button", name="Add note").click()
+
+    expect(page.locator("#ticket-header .chip-priority-urgent")).to_be_visible()
+    expect(page.locator("#ticket-form")).to_contain_text("Urgent")
+    expect(page.locator("#activity-list")).to_contain_text("Called the customer back")
+
+
+@pytest.mark.spec("X1", "D3")
+def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
+    asgi_server, page, second, alice, bob, password
+):
+    ticket = make_ticket(alice, title="Printer on fire")
+    sign_in(page, asgi_server, "alice", password)
+    page.goto(asgi_server.url + ticket.get_absolute_url())
+    mine = page.locator("#ticket-form")
+    mine.get_by_role("button", name="Edit").click()
+    mine.get_by_label("Title").fill("Printer on fire, third floor")
+
+    sign_in(second, asgi_server, "bob", password)
+    second.goto(asgi_server.url + ticket.get_absolute_url())
+    theirs = second.locator("#ticket-form")
+    theirs.get_by_role("button", name="Edit").click()
+    theirs.get_by_label("Priority").select_option("high")
+    theirs.get_by_role("button", name="Save").click()
+    expect(theirs.get_by_role("button", name="Edit")).to_be_visible()
+
+    notice = mine.locator("[data-live-notice]")
+    expect(notice).to_contain_text("Bob Baker changed Priority while you were editing")
+    expect(mine.get_by_label("Title")).to_have_value("Printer on fire, third floor")
+    expect(page.locator("#ticket-header .chip-priority-high")).to_be_visible()  # the header shows it at once
+    page.screenshot(path="/tmp/shots/live-notice.png")
+
+    mine.get_by_role("button", name="Save").click()
+    expect(mine.get_by_role("alert")).to_contain_text("Bob Baker changed Priority")
+    expect(mine.get_by_label("Title")).to_have_value("Printer on fire, third floor")
+    saved = Ticket.objects.get(pk=ticket.pk)
+    assert (saved.title, saved.priority) == ("Printer on fire", Priority.HIGH)
+
+
+@pytest.mark.spec("X1")
+def test_the_list_offers_a_refresh_and_open_tabs_show_a_dot(asgi_server, page, second, alice, bob, password):
+    watched = make_ticket(alice, title="Watched ticket", assignee=alice)
+    sign_in(page, asgi_server, "alice", password)
+    page.goto(asgi_server.url + watched.get_absolute_url())  # kept as an open tab
+    page.goto(asgi_server.url + "/tickets/")
+    expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).to_be_visible()
+    page.wait_for_timeout(500)  # the list's socket is open
+
+    sign_in(second, asgi_server, "bob", password)
+    second.goto(asgi_server.url + watched.get_absolute_url())
+    form = second.locator("#ticket-form")
+    form.get_by_role("button", name="Edit").click()
+    form.get_by_label("Title").fill("Watched ticket, updated")
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_role("button", name="Edit")).to_be_visible()
+
+    expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).to_have_class(re.compile(r"has-update"))
+    hint = page.locator("[data-list-hint]")
+    expect(hint).to_contain_text("A ticket was added or changed since this list was loaded.")
+    page.screenshot(path="/tmp/shots/list-hint.png")
+    hint.get_by_role("button", name="Refresh list").click()
+    expect(hint).to_be_hidden()
+    expect(page.locator("#list-region")).to_contain_text("Watched ticket, updated")
+
+    page.reload()  # the dot stays until the ticket is looked at
+    expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).to_have_class(re.compile(r"has-update"))
+    page.goto(asgi_server.url + watched.get_absolute_url())
+    page.goto(asgi_server.url + "/tickets/")
+    expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).not_to_have_class(re.compile(r"has-update"))
