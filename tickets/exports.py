@@ -69,6 +69,7 @@ COLUMNS = [
     ("Assigned team", 16),
     ("Time to complete (h)", 12),
     ("Total unassigned time (h)", 12),
+    ("Time spent (h)", 11),
     ("Tags", 28),
     ("Customer name", 22),
     ("Customer email", 28),
@@ -81,7 +82,7 @@ ROW_FIELDS = [
     "id", "title", "status", "sub_status__name", "priority", "ticket_type__name", "category__name",
     "created_at", "deadline", "resolved_at",
     "assignee__first_name", "assignee__last_name", "assignee__username", "team__name",
-    "completion_seconds", "export_unassigned_seconds",
+    "completion_seconds", "export_unassigned_seconds", "time_spent_seconds",
     "contact__name", "contact__email", "contact__phone",
 ]
 
@@ -300,7 +301,7 @@ def _sheet_row(row, tags, custom_values, custom_fields, timezone_):
         pk, title, status, sub_status, priority, ticket_type, category,
         created, deadline, resolved,
         first_name, last_name, username, team,
-        completion_seconds, unassigned_seconds,
+        completion_seconds, unassigned_seconds, time_spent_seconds,
         customer, email, phone,
     ) = row
     agent = (f"{first_name} {last_name}".strip() or username) if username else None
@@ -319,6 +320,7 @@ def _sheet_row(row, tags, custom_values, custom_fields, timezone_):
         safe_text(team),
         None if completion_seconds is None else round(completion_seconds / HOUR, 2),
         round(unassigned_seconds / HOUR, 2) if unassigned_seconds else 0,
+        round(time_spent_seconds / HOUR, 2),
         safe_text(tags),
         safe_text(customer),
         safe_text(email),

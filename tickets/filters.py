@@ -67,6 +67,8 @@ class TicketFilterSet(django_filters.FilterSet):
     unassigned_max = django_filters.NumberFilter(
         method="filter_unassigned_max", label="Unassigned time to (h)", min_value=0
     )
+    spent_min = django_filters.NumberFilter(method="filter_spent_min", label="Time spent from (h)", min_value=0)
+    spent_max = django_filters.NumberFilter(method="filter_spent_max", label="Time spent to (h)", min_value=0)
 
     class Meta:
         model = Ticket
@@ -141,6 +143,12 @@ class TicketFilterSet(django_filters.FilterSet):
 
     def filter_ttc_max(self, queryset, name, value):
         return queryset.filter(completion_seconds__lte=int(value * HOUR))
+
+    def filter_spent_min(self, queryset, name, value):
+        return queryset.filter(time_spent_seconds__gte=int(value * HOUR))
+
+    def filter_spent_max(self, queryset, name, value):
+        return queryset.filter(time_spent_seconds__lte=int(value * HOUR))
 
     def _unassigned_total(self, queryset):
         return queryset.alias(unassigned_total=seconds_since("unassigned_since", self.now, plus="unassigned_seconds"))

@@ -532,3 +532,14 @@ def test_in_list_matches_the_listed_values_on_either_database(alice):
     through = Ticket.tags.through
     through.objects.create(ticket=second, tag=TagFactory(name="vip"))
     assert list(through.objects.filter(InList("ticket_id", [second.pk])).values_list("tag__name", flat=True)) == ["vip"]
+
+
+@pytest.mark.spec("L11", "D12")
+def test_time_spent_is_exported_in_hours(alice, alice_client, django_capture_on_commit_callbacks):
+    ticket = make_ticket(alice, title="Long call", assignee=alice)
+    Ticket.objects.filter(pk=ticket.pk).update(time_spent_seconds=5400)  # as closed work sessions add it
+
+    made, _ = export(alice_client, "tab=mine", django_capture_on_commit_callbacks)
+
+    header, row = rows(made)[:2]
+    assert row[header.index("Time spent (h)")] == 1.5

@@ -143,3 +143,20 @@ def test_time_spent_changes_no_version_and_no_history(ticket, alice, clock):
     presence.leave("tab")
     ticket.refresh_from_db()
     assert (ticket.version, ticket.events.count()) == (version, events)
+
+
+@pytest.mark.spec("D12", "L4")
+def test_the_list_filters_on_time_spent(alice_client, alice):
+    from .test_ticket_list import LIST, listed
+
+    short = make_ticket(alice, title="short")
+    long = make_ticket(alice, title="long")
+    Ticket.objects.filter(pk=short.pk).update(time_spent_seconds=10 * 60)
+    Ticket.objects.filter(pk=long.pk).update(time_spent_seconds=3 * 3600)
+
+    def titles(**params):
+        return set(listed(alice_client.get(LIST, {"tab": "all", **params})))
+
+    assert titles(spent_min="1") == {"long"}
+    assert titles(spent_max="0.5") == {"short"}
+    assert titles(spent_min="0.1", spent_max="4") == {"short", "long"}

@@ -2,7 +2,7 @@
 
 - Only people with the import right (`tickets.import_tickets`, R3) reach these views (403 otherwise);
   an import is only ever shown to the person who uploaded it (404 for anyone else).
-- Upload reads and checks the whole file at once (tickets/imports.py). A file that can't be
+- Upload reads and checks the whole file at once (tickets/imports/). A file that can't be
   imported as a whole gets a message at the file field and nothing is stored; otherwise the checked
   rows are kept on a `TicketImport` in the PREVIEW state and the preview shows every row's problems.
 - Confirm queues `tickets.tasks.run_import` after the commit; the same page then shows progress

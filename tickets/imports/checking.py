@@ -1,28 +1,13 @@
-"""Reading ticket imports from XLSX or CSV and checking them row by row (SPEC L12).
+"""Checking the rows of a ticket import against the configuration (SPEC L12).
 
-Two steps, so that nothing is half-imported:
-
-1. `read_upload()` turns an uploaded file into a header and rows, or raises `ImportFileError`
-   with one message for the person (not a spreadsheet, unreadable, empty, no Title column,
-   unknown columns, too many rows). A refused file changes nothing.
-2. `RowChecker` checks every row against the configuration, looked up once for the whole file
-   (a few queries, then dictionaries), and gives each row either the data to create its ticket
-   or the reasons it can't be imported. The result is plain JSON: it is stored on the
-   `TicketImport` for the preview and for the task, which turns it into `create_ticket()`
-   arguments with `ticket_arguments()` (tickets/tasks/imports.py).
-
-Contacts are found by email (case-insensitive) or phone; a row that names a new email or phone
-together with a Customer name creates that contact when its ticket is created. Accounts, agents,
-teams, tags, types, categories and sub-statuses must already exist.
+`RowChecker` checks every row against the configuration, looked up once for the whole file (a few
+queries, then dictionaries), and gives each row either the data to create its ticket or the reasons
+it can't be imported. The result is plain JSON: it is stored on the `TicketImport` for the preview
+and for the task (tickets/tasks/imports.py).
 """
 
-import csv
 import datetime
-import io
-import re
-import zipfile
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,214 +19,15 @@ from django.utils import timezone
 
 from configurations.models import Category, CustomField, Priority, Status, SubStatus, Tag, Team, TicketType
 
-from .actions import TicketRuleError
-from .models import Account, Contact
-from .models.customers import phone_validator
+from ..actions import TicketRuleError
+from ..models import Account, Contact
+from ..models.customers import phone_validator
+from .reading import cell_text, match_columns, read_upload
 
-# Column key, header as written in the template, other headers accepted, what the column takes.
-COLUMNS = [
-    ("title", "Title", [], "Required. At most 200 characters."),
-    ("description", "Description", [], "Free text."),
-    ("status", "Status", [], "Submitted, Pending, Ongoing or Resolved. Empty: Submitted."),
-    ("sub_status", "Sub-status", [], "A sub-status of the row's status, by name."),
-    ("priority", "Priority", [], "Low, Normal, High or Urgent. Empty: Normal."),
-    ("ticket_type", "Type", ["Ticket type"], "A ticket type, by name."),
-    ("category", "Category", [], "A category, by name."),
-    ("assignee", "Assigned agent", ["Agent", "Assignee"], "An agent's username or email address."),
-    ("team", "Assigned team", ["Team"], "A team, by name."),
-    ("tags", "Tags", [], "Existing tag names separated by commas, at most {tags_per_ticket}."),
-    ("customer_email", "Customer email", ["Email"], "Finds the contact; with a Customer name, creates a new one."),
-    ("customer_phone", "Customer phone", ["Phone"], "Finds the contact when there is no email."),
-    ("customer_name", "Customer name", [], "Name for a new contact."),
-    ("account", "Account", [], "An existing account, by name."),
-    ("deadline", "Deadline", [], "Date and time, e.g. 2025-03-31 17:00 or 31/03/2025 17:00. Empty: set by the SLA."),
-    ("reopen_at", "Re-open date", ["Reopen date"], "Date and time; Pending or Resolved tickets only."),
-]
-HEADERS = {key: header for key, header, _aliases, _help in COLUMNS}
 DATE_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
                 "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"]
 TRUE_WORDS = {"yes", "y", "true", "1", "on"}
 FALSE_WORDS = {"no", "n", "false", "0", "off"}
-# Rows in a worksheet are formatted far below the data: this many empty rows in a row end the sheet.
-EMPTY_ROWS_END = 1000
-# An XLSX is a zip: its unpacked size may be this many times the upload limit (a zip bomb is refused).
-UNPACKED_FACTOR = 20
-
-
-class ImportFileError(Exception):
-    """The file as a whole can't be imported. The message is written for the person who uploaded it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def normalise(header):
-    """How headers are compared: case, spaces and punctuation do not matter ("Sub-status" = "substatus")."""
-    return re.sub(r"[^0-9a-z]+", "", str(header or "").lower())
-
-
-def column_help():
-    """The built-in columns and custom fields with what each takes, for the upload page."""
-    rows = [(header, text.format(tags_per_ticket=settings.HELPDESK_TAGS_PER_TICKET))
-            for _key, header, _aliases, text in COLUMNS]
-    for field in CustomField.objects.filter(active=True).select_related("category"):
-        text = f"Custom field ({field.get_field_type_display().lower()})"
-        if field.field_type == CustomField.FieldType.CHOICE:
-            text += ": " + ", ".join(field.choices)
-        if field.category_id:
-            text += f"; category {field.category.name} only"
-        rows.append((field.name, text + (". Required." if field.required else ".")))
-    return rows
-
-
-def cell_text(value):
-    """A cell as text: numbers without a trailing .0 (phone numbers), dates as YYYY-MM-DD HH:MM."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-# --- reading files --------------------------------------------------------------------------------
-
-def read_upload(upload):
-    """(headers, [(row number, [cells])]) from an uploaded .xlsx or .csv file, or ImportFileError."""
-    name = PurePath(upload.name or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise ImportFileError("Choose an Excel workbook (.xlsx) or a CSV file (.csv).")
-    limit = settings.HELPDESK_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ImportFileError(f"“{name}” is {upload.size / 1048576:.1f} MB; an import can be at most "
-                              f"{limit / 1048576:.0f} MB. Split it into smaller files.")
-    if upload.size == 0:
-        raise ImportFileError(f"“{name}” is empty.")
-    upload.seek(0)
-    rows = _xlsx_rows(upload, name) if suffix == ".xlsx" else _csv_rows(upload, name)
-    headers, data = _split_header(rows, name)
-    upload.seek(0)
-    return headers, data
-
-
-def _xlsx_rows(upload, name):
-    """The rows of the "Tickets" sheet, or of the first sheet; cells as openpyxl gives them."""
-    from openpyxl import load_workbook
-
-    unreadable = (f"“{name}” can't be read as an Excel workbook (.xlsx). "
-                  "Save it from your spreadsheet as .xlsx or CSV and try again.")
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFileError(unreadable) from None
-    if unpacked > UNPACKED_FACTOR * settings.HELPDESK_IMPORT_MAX_BYTES:
-        raise ImportFileError(f"“{name}” is too large once unpacked; split it into smaller files.")
-    upload.seek(0)
-    # Any failure inside openpyxl means a file it can't read: the person gets a message, never a 500.
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001
-        raise ImportFileError(unreadable) from error
-    try:
-        sheet = book["Tickets"] if "Tickets" in book.sheetnames else book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    except ImportFileError:
-        raise
-    except Exception as error:  # noqa: BLE001
-        raise ImportFileError(f"“{name}” is damaged and can't be read.") from error
-    finally:
-        book.close()
-
-
-def _csv_rows(upload, name):
-    raw = upload.read()
-    if b"\x00" in raw[:4096]:
-        raise ImportFileError(f"“{name}” is not a text file. Save it as CSV (UTF-8) and try again.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(f"“{name}” is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise ImportFileError(f"“{name}” is not valid CSV: {error}.") from None
-
-
-def _split_header(rows, name):
-    """The first non-empty row is the header; blank rows below it are skipped, rows are counted."""
-    headers, header_width, unnamed, data, empty_run = None, 0, [], [], 0
-    max_rows = settings.HELPDESK_IMPORT_MAX_ROWS
-    for number, values in enumerate(rows, start=1):
-        cells = [cell_text(value) for value in values]
-        if not any(cells):
-            empty_run += 1
-            if empty_run >= EMPTY_ROWS_END and headers is not None:
-                break
-            continue
-        empty_run = 0
-        if headers is None:
-            headers = cells
-            while headers and not headers[-1]:
-                headers.pop()
-            header_width = len(headers)
-            unnamed = [position for position, header in enumerate(headers) if not header]
-            continue
-        if any(cells[header_width:]) or any(cells[position] for position in unnamed if position < len(cells)):
-            raise ImportFileError(f"Row {number} has values in a column without a header. "
-                                  "Give every column a header in the first row.")
-        data.append((number, values[:header_width]))
-        if len(data) > max_rows:
-            raise ImportFileError(f"“{name}” has more than {max_rows:,} rows; import at most {max_rows:,} at a time.")
-    if headers is None:
-        raise ImportFileError(f"“{name}” is empty: the first row should name the columns, starting with Title.")
-    if not data:
-        raise ImportFileError(f"“{name}” has a header row but no tickets below it.")
-    return headers, data
-
-
-# --- checking rows --------------------------------------------------------------------------------
-
-def match_columns(headers):
-    """{position: column key or ("custom", field)}, or ImportFileError naming the unknown headers."""
-    known = {}
-    for key, header, aliases, _help in COLUMNS:
-        for text in [header, *aliases]:
-            known[normalise(text)] = key
-    for field in CustomField.objects.filter(active=True):
-        known.setdefault(normalise(field.name), ("custom", field))
-        known.setdefault(normalise(field.key), ("custom", field))
-    columns, unknown, seen = {}, [], {}
-    for position, header in enumerate(headers):
-        if not header:
-            continue
-        key = known.get(normalise(header))
-        if key is None:
-            unknown.append(header)
-            continue
-        ident = key if isinstance(key, str) else key[1].key
-        if ident in seen:
-            raise ImportFileError(f"The columns “{seen[ident]}” and “{header}” are the same column; keep one.")
-        seen[ident] = header
-        columns[position] = key
-    if unknown:
-        names = ", ".join(f"“{header}”" for header in unknown)
-        raise ImportFileError(f"Unknown column{'s' if len(unknown) > 1 else ''}: {names}. "
-                              "Use the headers of the template (custom fields by their name).")
-    if "title" not in columns.values():
-        raise ImportFileError("The file has no Title column. The first row should name the columns, "
-                              "starting with Title.")
-    return columns
 
 
 def _one_of(values):
@@ -574,71 +360,3 @@ def check_upload(upload):
     """Read and check an uploaded file: the checked rows, or ImportFileError for the whole file."""
     headers, rows = read_upload(upload)
     return RowChecker(headers, rows).check_all()
-
-
-# --- from checked rows to tickets -----------------------------------------------------------------
-
-class References:
-    """The objects a batch of checked rows points to, loaded with one query per kind."""
-
-    KINDS = {
-        "ticket_type": TicketType, "category": Category, "team": Team, "sub_status": SubStatus, "account": Account,
-    }
-
-    def __init__(self, rows):
-        datas = [row["data"] for row in rows if "data" in row]
-        self.objects = {}
-        for key, model in self.KINDS.items():
-            ids = {data[key] for data in datas if key in data}
-            self.objects[key] = model.objects.in_bulk(ids) if ids else {}
-        users = {data["assignee"] for data in datas if "assignee" in data}
-        self.objects["assignee"] = get_user_model().objects.in_bulk(users) if users else {}
-        tags = {pk for data in datas for pk in data.get("tags", ())}
-        self.tags = Tag.objects.in_bulk(tags) if tags else {}
-        contacts = {data["contact"]["id"] for data in datas if "id" in data.get("contact", {})}
-        self.contacts = Contact.objects.in_bulk(contacts) if contacts else {}
-
-    def get(self, key, pk):
-        obj = self.objects[key].get(pk)
-        if obj is None:
-            raise TicketRuleError(f"The {HEADERS.get(key, key).lower()} of this row was deleted after the preview.")
-        return obj
-
-
-def ticket_arguments(data, refs):
-    """`create_ticket()` keyword arguments for one checked row; a new contact is created here.
-
-    Call it inside the row's transaction: a contact it creates is rolled back with a refused ticket.
-    """
-    fields = {key: data[key] for key in ("description", "status", "priority") if key in data}
-    for key in References.KINDS:
-        if key in data:
-            fields[key] = refs.get(key, data[key])
-    if "assignee" in data:
-        fields["assignee"] = refs.get("assignee", data["assignee"])
-    for key in ("deadline", "reopen_at"):
-        if key in data:
-            fields[key] = datetime.datetime.fromisoformat(data[key])
-    tags = []
-    for pk in data.get("tags", ()):
-        if pk not in refs.tags:
-            raise TicketRuleError("A tag of this row was deleted after the preview.")
-        tags.append(refs.tags[pk])
-    contact = data.get("contact")
-    if contact and "id" in contact:
-        if contact["id"] not in refs.contacts:
-            raise TicketRuleError("The contact of this row was deleted after the preview.")
-        fields["contact"] = refs.contacts[contact["id"]]
-    elif contact:
-        fields["contact"] = _find_or_create_contact(contact["new"], fields.get("account"))
-    return {"title": data["title"], "tags": tags, "custom_values": data.get("custom_values", {}), **fields}
-
-
-def _find_or_create_contact(new, account):
-    """The contact an earlier row (or someone meanwhile) created with this email or phone, else a new one."""
-    email, phone = new.get("email", ""), new.get("phone", "")
-    lookup = Q(email__iexact=email) if email else Q(phone=phone)
-    contact = Contact.objects.filter(lookup).order_by("pk").first()
-    if contact is None:
-        contact = Contact.objects.create(name=new["name"], email=email, phone=phone, account=account)
-    return contact
