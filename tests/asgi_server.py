@@ -34,18 +34,16 @@ def database_url():
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock():
-        url = database_url()
+def start_daphne(database, log, **environment):
+    """Start the app under daphne on a free port; returns (base URL, process) once it answers."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tickets_site.settings_test",
         "HELPDESK_VAR_DIR": str(settings.VAR_DIR),
-        "DATABASE_URL": url,
+        "DATABASE_URL": database,
         "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+        **environment,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "tickets_site.asgi:application"],
@@ -55,15 +53,27 @@ def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
     while True:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
+                return f"http://127.0.0.1:{port}", process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise RuntimeError(f"daphne did not start:\n{log.read_text()}") from None
             time.sleep(0.1)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", log=log)
+
+
+def stop(process):
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        url = database_url()
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    base, process = start_daphne(url, log)
+    yield SimpleNamespace(url=base, log=log)
+    stop(process)
