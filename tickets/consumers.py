@@ -30,6 +30,7 @@ class TicketConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         self.joined = True
+        self.editing = False
         people = await database_sync_to_async(presence.join)(self.ticket_id, self.user, self.channel_name)
         await self._share(people)
 
@@ -43,12 +44,18 @@ class TicketConsumer(AsyncJsonWebsocketConsumer):
         if content.get("type") not in ("heartbeat", "editing"):
             return
         editing = content.get("editing") is True
-        ticket_id, people, changed = await database_sync_to_async(presence.heartbeat)(self.channel_name, editing)
-        if ticket_id is None:
+        alive, people = await database_sync_to_async(presence.heartbeat)(
+            self.ticket_id, self.user.pk, self.channel_name, editing, was_editing=self.editing
+        )
+        self.editing = editing
+        if not alive:
             # The entry was dropped (this page went quiet past the expiry, e.g. a sleeping laptop): join again.
             people = await database_sync_to_async(presence.join)(self.ticket_id, self.user, self.channel_name)
-            changed = True
-        if changed:
+            if editing:
+                _, people = await database_sync_to_async(presence.heartbeat)(
+                    self.ticket_id, self.user.pk, self.channel_name, True
+                )
+        if people is not None:
             await self._share(people)
 
     async def disconnect(self, code):

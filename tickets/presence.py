@@ -61,23 +61,27 @@ def join(ticket_id, user, channel_name, now=None):
     return snapshot(ticket_id, now)
 
 
-def heartbeat(channel_name, editing, now=None):
-    """A page is still open (and says whether it is editing). Returns (ticket_id, snapshot, changed).
+def heartbeat(ticket_id, user_id, channel_name, editing, *, was_editing=False, now=None):
+    """A page is still open (and says whether it is editing): three cheap writes, no reads.
 
-    `changed` is True when what the others see moved: this page's editing state, or a page whose
-    heartbeat stopped and was dropped now.
+    Returns (alive, people): `alive` is False when the page's entry was dropped meanwhile (its
+    heartbeat had stopped past the expiry) and it must join again; `people` is the new presence to
+    share when what the others see moved (this page's editing state, or a silent page dropped now),
+    else None.
     """
     now = now or timezone.now()
-    row = TicketPresence.objects.filter(channel_name=channel_name).first()
-    if row is None:
-        return None, [], False
-    changed = row.editing != bool(editing)
-    TicketPresence.objects.filter(pk=row.pk).update(last_seen=now, editing=bool(editing))
-    WorkSession.objects.filter(ticket_id=row.ticket_id, user_id=row.user_id, ended_at__isnull=True).update(
-        last_seen_at=now
-    )
-    changed |= expire(now, ticket_id=row.ticket_id) > 0
-    return row.ticket_id, snapshot(row.ticket_id, now), changed
+    if not TicketPresence.objects.filter(channel_name=channel_name).update(last_seen=now, editing=bool(editing)):
+        return False, None
+    WorkSession.objects.filter(ticket_id=ticket_id, user_id=user_id, ended_at__isnull=True).update(last_seen_at=now)
+    dropped = TicketPresence.objects.filter(ticket_id=ticket_id, last_seen__lt=now - expiry()).delete()[0]
+    if dropped:
+        _close_sessions(
+            WorkSession.objects.filter(ticket_id=ticket_id, ended_at__isnull=True, last_seen_at__lt=now - expiry()),
+            None,
+        )
+    if dropped or bool(editing) != bool(was_editing):
+        return True, snapshot(ticket_id, now)
+    return True, None
 
 
 def leave(channel_name, now=None):

@@ -170,7 +170,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "helpdesk"},
+            # redis-py's default read timeout (5 s) equals the layer's blocking pop (5 s): an idle
+            # socket's read then loses the race now and then and the consumer dies. Read longer.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "prefix": "helpdesk"},
         }
     }
     CACHES = {

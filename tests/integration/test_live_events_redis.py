@@ -182,3 +182,10 @@ def test_a_signed_in_agent_receives_the_live_events_of_the_ticket_they_have_open
     assert received["fields"] == ["assignee"]
     assert received["version"] == 2
     assert nothing_else  # the other ticket's note was not sent to this page
+
+
+@pytest.mark.spec("D11", "X1")
+def test_the_layers_redis_reads_outlast_its_blocking_pop(layer):
+    """A quiet page's consumer waits in a 5 s blocking pop; a read timeout no longer than that kills it."""
+    pool = layer.create_pool(0)
+    assert pool.connection_kwargs["socket_timeout"] > layer.brpop_timeout
