@@ -252,7 +252,10 @@
   }
 
   function initTickets(scope) {
-    (scope || document).querySelectorAll("[data-live-ticket]").forEach(function (root) {
+    scope = scope || document;
+    var roots = Array.prototype.slice.call(scope.querySelectorAll("[data-live-ticket]"));
+    if (scope.matches && scope.matches("[data-live-ticket]")) roots.unshift(scope);
+    roots.forEach(function (root) {
       if (root.dataset.liveStarted) return;
       root.dataset.liveStarted = "1";
       TicketLive(root);

@@ -139,3 +139,27 @@ def test_the_list_offers_a_refresh_and_open_tabs_show_a_dot(asgi_server, page, s
     page.goto(asgi_server.url + watched.get_absolute_url())
     page.goto(asgi_server.url + "/tickets/")
     expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).not_to_have_class(re.compile(r"has-update"))
+
+
+@pytest.mark.spec("D11", "X1", "L9")
+def test_a_peek_counts_as_viewing_and_follows_changes(asgi_server, page, second, alice, bob, password):
+    ticket = make_ticket(alice, title="Peeked at", assignee=alice)
+    sign_in(page, asgi_server, "alice", password)
+    page.goto(asgi_server.url + "/tickets/?tab=all")
+    page.get_by_role("button", name=f"Peek at {ticket.reference}").click()
+    peek = page.get_by_role("complementary", name="Ticket preview")
+    expect(peek).to_contain_text("Peeked at")
+
+    sign_in(second, asgi_server, "bob", password)
+    second.goto(asgi_server.url + ticket.get_absolute_url())
+    expect(presence(second)).to_contain_text("Alice Archer is viewing")
+    expect(peek.locator("[data-presence]")).to_contain_text("Bob Baker is viewing")
+
+    form = second.locator("#ticket-form")
+    form.get_by_role("button", name="Edit").click()
+    form.get_by_label("Priority").select_option("urgent")
+    form.get_by_role("button", name="Save").click()
+    expect(peek).to_contain_text("Urgent")
+
+    page.keyboard.press("Escape")  # closing the peek leaves the ticket
+    expect(presence(second)).to_be_hidden()
