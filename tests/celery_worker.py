@@ -15,13 +15,13 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tickets_site.celery import app
+
+from .asgi_server import database_url
 
 DELAY = 2
 
@@ -54,14 +54,6 @@ def sms_provider():
     server.server_close()
 
 
-def _database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def celery_worker(sms_provider, tmp_path):
     """A worker process on its own queue; this process sends to it instead of running tasks eagerly."""
@@ -77,7 +69,7 @@ def celery_worker(sms_provider, tmp_path):
         "DJANGO_SETTINGS_MODULE": "tickets_site.settings",
         "HELPDESK_VAR_DIR": str(settings.VAR_DIR),
         "CELERY_QUEUE": queue,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "SUBSTATUS_NOTIFY_DELAY": str(DELAY),
         "SMS_BACKEND": "notifications.sms.HTTPBackend",
         "SMS_HTTP_URL": url,
