@@ -17,14 +17,22 @@
   if (!me || !("WebSocket" in window)) return;
   var scheme = location.protocol === "https:" ? "wss://" : "ws://";
 
+  // A server that never accepted a socket (no WebSocket support behind this address) is asked
+  // three times, then left alone: the page works without live updates. One that did accept is
+  // asked again and again (a restart, a lost network), up to every 30 seconds.
+  var NEVER_OPENED_TRIES = 3;
+
   function socket(path, handlers) {
     var ws = null;
     var closed = false;
     var wait = 1000;
+    var opened = false;
+    var failures = 0;
     function open() {
       ws = new WebSocket(scheme + location.host + path);
       ws.addEventListener("open", function () {
         wait = 1000;
+        opened = true;
         if (handlers.open) handlers.open();
       });
       ws.addEventListener("message", function (event) {
@@ -38,6 +46,7 @@
       });
       ws.addEventListener("close", function (event) {
         if (closed || event.code === 4403) return;
+        if (!opened && ++failures >= NEVER_OPENED_TRIES) return;
         setTimeout(open, wait);
         wait = Math.min(wait * 2, 30000);
       });
