@@ -9,18 +9,11 @@ from playwright.sync_api import expect
 from configurations.models import SubStatus, Tag
 
 from ..factories import SubStatusFactory
+from .support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.spec("C1")]
 
 SCREENSHOTS = os.environ.get("C1_SCREENSHOTS")  # a folder: save screenshots there to look at them
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/tickets/"))
 
 
 def shoot(page, name):

@@ -3,23 +3,16 @@
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.factories import make_ticket
 from tickets.models import UserPreference
 
+from .support import signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.spec("L9")]
 
 ALL_TICKETS = "/tickets/?tab=all"
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
 
 def set_tabs(user, tickets):
@@ -49,7 +42,7 @@ def list_row(page, ticket):
 
 def test_three_tickets_opened_from_the_list_become_three_tabs(live_server, page, alice):
     tickets = [make_ticket(alice, title=title) for title in ("Refund not received", "Parcel lost", "Wrong size")]
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
 
     page.goto(live_server.url + ALL_TICKETS)
     for ticket in tickets:
@@ -67,7 +60,7 @@ def test_three_tickets_opened_from_the_list_become_three_tabs(live_server, page,
 def test_a_tab_dragged_to_the_front_stays_there_after_a_reload(live_server, page, alice):
     first, second, third = tickets = [make_ticket(alice, title=f"Ticket number {n}") for n in (1, 2, 3)]
     set_tabs(alice, tickets)
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     page.goto(live_server.url + first.get_absolute_url())
     expect_tabs(page, tickets)
 
@@ -84,7 +77,7 @@ def test_a_tab_dragged_to_the_front_stays_there_after_a_reload(live_server, page
 def test_tabs_reorder_and_open_by_keyboard(live_server, page, alice):
     first, second, third = tickets = [make_ticket(alice, title=f"Ticket number {n}") for n in (1, 2, 3)]
     set_tabs(alice, tickets)
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     page.goto(live_server.url + first.get_absolute_url())
 
     tab_links(page).nth(1).focus()
@@ -101,7 +94,7 @@ def test_tabs_reorder_and_open_by_keyboard(live_server, page, alice):
 def test_closing_tabs(live_server, page, alice):
     first, second, third = tickets = [make_ticket(alice, title=f"Ticket number {n}") for n in (1, 2, 3)]
     set_tabs(alice, tickets)
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     page.goto(live_server.url + second.get_absolute_url())
 
     # Another ticket's tab: it goes, and the page stays.
@@ -126,7 +119,7 @@ def test_the_eleventh_ticket_shows_a_message_and_ten_tabs_stay(live_server, page
     ten = [make_ticket(alice, title=f"Open ticket {n}") for n in range(10)]
     set_tabs(alice, ten)
     eleventh = make_ticket(alice, title="One too many")
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
 
     page.goto(live_server.url + ALL_TICKETS)
     list_row(page, eleventh).get_by_role("link", name="One too many").click()
@@ -144,7 +137,7 @@ def test_the_eleventh_ticket_shows_a_message_and_ten_tabs_stay(live_server, page
 def test_ten_tabs_fit_on_one_line_at_1280_pixels(live_server, page, alice):
     ten = [make_ticket(alice, title=f"A rather long ticket title that will not fit, number {n}") for n in range(10)]
     set_tabs(alice, ten)
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(live_server.url + ten[0].get_absolute_url())
 
@@ -161,7 +154,7 @@ def test_peek_shows_a_ticket_beside_the_list_without_leaving_it(live_server, pag
         alice, title="Refund not received", priority="high", assignee=alice, team=support_team, description="Hi"
     )
     rows.insert(0, target)
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     page.goto(live_server.url + ALL_TICKETS)
     url = page.url
     peek = page.get_by_role("complementary", name="Ticket preview")
@@ -203,7 +196,7 @@ def test_peek_shows_a_ticket_beside_the_list_without_leaving_it(live_server, pag
 
 def test_the_external_link_opens_the_ticket_in_a_new_browser_tab(live_server, page, alice):
     target = make_ticket(alice, title="Refund not received")
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     page.goto(live_server.url + ALL_TICKETS)
     list_row(page, target).get_by_role("button", name=f"Peek at {target.reference}").click()
     peek = page.get_by_role("complementary", name="Ticket preview")

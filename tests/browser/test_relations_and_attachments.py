@@ -4,8 +4,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from configurations.models import Status
@@ -13,14 +11,9 @@ from tests.factories import TagFactory, make_ticket
 from tickets import actions
 from tickets.models import Attachment, Ticket
 
+from .support import signed_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def test_adding_tags_from_the_picker_by_click_and_by_keyboard_then_removing_one(
     TagFactory(name="billing", color="#2563eb")
     TagFactory(name="vip", color="#d92d20")
     TagFactory(name="hardware")
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
     expect(tags_card(page)).to_contain_text("No tags yet.")
 
@@ -92,7 +85,7 @@ def test_the_eleventh_tag_shows_the_limit_message(live_server, page, alice, tick
     for number in range(10):
         actions.add_tag(ticket, alice, TagFactory(name=f"tag-{number:02d}"))
     TagFactory(name="one-too-many")
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
     expect(tags_card(page)).to_contain_text("10 of 10")
 
@@ -111,7 +104,7 @@ def test_the_eleventh_tag_shows_the_limit_message(live_server, page, alice, tick
 def test_linking_a_ticket_found_by_reference_then_unlinking_it(live_server, page, alice, ticket):
     target = make_ticket(alice, title="Toner empty")
     actions.archive(target, alice)  # an archived ticket can be the target (T6)
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
     expect(links_card(page)).to_contain_text("No linked tickets.")
 
@@ -137,7 +130,7 @@ def test_linking_a_ticket_found_by_reference_then_unlinking_it(live_server, page
 def test_a_title_search_picked_with_the_keyboard(live_server, page, alice, ticket):
     make_ticket(alice, title="Refund for order 1001")
     newer = make_ticket(alice, title="Refund for order 1002")
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
 
     page.get_by_role("button", name="Link ticket").click()
@@ -153,7 +146,7 @@ def test_a_title_search_picked_with_the_keyboard(live_server, page, alice, ticke
 def test_linked_tickets_show_two_rows_then_scroll_and_the_section_stays_collapsed(live_server, page, alice, ticket):
     for title in ("First linked", "Second linked", "Third linked"):
         actions.link_tickets(ticket, alice, make_ticket(alice, title=title))
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
 
     listed = links_card(page).get_by_role("list", name="Linked tickets")
@@ -181,7 +174,7 @@ def test_archiving_from_the_page_shows_the_banner_hides_controls_and_unarchiving
 ):
     actions.change_status(ticket, alice, Status.PENDING)
     TagFactory(name="billing")
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
     banner = page.get_by_text("This ticket is archived and read-only. Unarchive it to make changes.")
     expect(banner).to_have_count(0)
@@ -208,7 +201,7 @@ def test_archiving_from_the_page_shows_the_banner_hides_controls_and_unarchiving
 
 @pytest.mark.spec("T4")
 def test_dismissing_the_archive_confirmation_changes_nothing(live_server, page, alice, ticket):
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
 
     page.once("dialog", lambda dialog: dialog.dismiss())
@@ -220,7 +213,7 @@ def test_dismissing_the_archive_confirmation_changes_nothing(live_server, page, 
 
 @pytest.mark.spec("D10")
 def test_uploading_a_text_file_downloading_it_and_deleting_it(live_server, page, alice, ticket, media):
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
     expect(attachments_card(page)).to_contain_text("No attachments yet.")
 
@@ -247,7 +240,7 @@ def test_uploading_a_text_file_downloading_it_and_deleting_it(live_server, page,
 @pytest.mark.spec("D10", "X2")
 def test_an_oversized_upload_shows_the_limit(live_server, page, alice, ticket, media, settings):
     settings.HELPDESK_ATTACHMENT_MAX_BYTES = 1024
-    sign_in(page, live_server, alice)
+    signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
 
     attachments_card(page).locator("input[type=file]").set_input_files(

@@ -8,14 +8,13 @@ from playwright.sync_api import expect
 from tests.factories import make_ticket
 from tickets.models import FilterScheme, MyViewEntry, TicketView
 
+from . import support
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, username, password, path="/tickets/?tab=all"):
-    page.goto(live_server.url + "/login/?next=" + path.replace("&", "%26").replace("?", "%3F"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    support.sign_in(page, live_server, username, password, path=path)
     expect(page.locator("#views-nav")).to_be_visible()
 
 
