@@ -256,21 +256,31 @@ class FilterSchemeAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
 
 
-@admin.register(TicketExport)
-class TicketExportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "user", "state", "rows_done", "rows_total", "created_at", "finished_at"]
-    list_filter = ["state"]
-    search_fields = ["file_name", "user__username", "query"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["fingerprint"]
+class JobAdmin(admin.ModelAdmin):
+    """Exports and imports are records of what a worker did: shown, searchable, deletable, never edited."""
+
     date_hierarchy = "created_at"
+    list_filter = ["state"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketExport)
+class TicketExportAdmin(JobAdmin):
+    list_display = ["file_name", "user", "state", "rows_done", "rows_total", "created_at", "finished_at"]
+    search_fields = ["file_name", "user__username", "query"]
+    fields = ["user", "file_name", "query", "state", "rows_done", "rows_total", "error", "created_at", "finished_at"]
 
 
 @admin.register(TicketImport)
-class TicketImportAdmin(admin.ModelAdmin):
+class TicketImportAdmin(JobAdmin):
     list_display = ["original_name", "user", "state", "rows_total", "created_count", "failed_count", "created_at"]
-    list_filter = ["state"]
     search_fields = ["original_name", "user__username"]
-    raw_id_fields = ["user"]
-    exclude = ["rows"]
-    date_hierarchy = "created_at"
+    fields = [
+        "user", "original_name", "state", "rows_total", "rows_done", "created_count", "failed_count", "report",
+        "error", "created_at", "finished_at",
+    ]
