@@ -90,7 +90,7 @@ def notify_mentions(self, note_id):
 def _email_once(notification, subject, body):
     """Email a notification's person unless it was emailed already (the row is locked meanwhile)."""
     with transaction.atomic():
-        locked = Notification.objects.select_for_update().select_related("user").get(pk=notification.pk)
+        locked = Notification.objects.select_for_update(of=("self",)).select_related("user").get(pk=notification.pk)
         if locked.emailed_at is not None:
             return
         email_user(locked.user, subject, body)
@@ -165,7 +165,7 @@ def send_follower_digest(user_id):
     """One email with every followed-ticket update not yet emailed (SPEC N2). Safe to run twice."""
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .filter(user_id=user_id, kind=Notification.Kind.FOLLOWED_CHANGE, emailed_at__isnull=True)
             .select_related("user", "ticket")
             .order_by("created_at", "id")[:500]

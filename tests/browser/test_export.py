@@ -66,6 +66,7 @@ def test_an_export_shows_its_progress_then_its_file_is_in_the_notification_cente
 ):
     sign_in(page, live_server, "alice", password)
     tab(page, "Unassigned").click()
+    expect(tab(page, "Unassigned")).to_have_attribute("aria-current", "page")
     expect(page).to_have_url(re.compile(r"tab=unassigned"))
     expect(page.locator("#list-region tbody tr")).to_have_count(3)
     shown = shown_references(page)
@@ -100,6 +101,7 @@ def test_an_export_shows_its_progress_then_its_file_is_in_the_notification_cente
 def test_the_export_follows_the_tab_and_filters_chosen_after_the_page_loaded(live_server, page, alice, password, board):
     sign_in(page, live_server, "alice", password)
     tab(page, "All Tickets").click()
+    expect(tab(page, "All Tickets")).to_have_attribute("aria-current", "page")  # the tab's toolbar is in
     page.locator("summary", has_text="Filters").click()
     page.get_by_role("group", name="Priority").get_by_label("Urgent").check()
     expect(page).to_have_url(re.compile(r"priority=urgent"))

@@ -3,18 +3,29 @@ start editing and leave; a change by one appears on the other's page; an edit in
 thrown away, and a save over someone else's change is refused with what changed."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from configurations.models import Priority
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketPresence
 
 from ..asgi_server import asgi_server  # noqa: F401 - fixture
 from ..factories import make_ticket
 from .support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _server_done_before_the_flush(transactional_db):
+    """After a test its pages close, and the server records their leaving. The database is flushed
+    only once it has, or PostgreSQL's TRUNCATE and the server's last writes could deadlock."""
+    yield
+    deadline = time.monotonic() + 10
+    while TicketPresence.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture
