@@ -33,6 +33,12 @@ def tab(page, name):
     return page.get_by_role("navigation", name="Ticket tabs").get_by_role("link", name=re.compile(name))
 
 
+def switch_to(page, name):
+    """Click a tab and wait until its list and toolbar are in (they arrive by an HTMX swap)."""
+    tab(page, name).click()
+    expect(tab(page, name)).to_have_attribute("aria-current", "page")
+
+
 @pytest.mark.spec("L1", "L5")
 def test_switching_tabs_swaps_the_list_keeps_the_page_and_updates_the_url(live_server, page, alice, password, board):
     sign_in(page, live_server, "alice", password)
@@ -42,14 +48,14 @@ def test_switching_tabs_swaps_the_list_keeps_the_page_and_updates_the_url(live_s
     expect(tab(page, "All Tickets")).to_contain_text("4")
 
     page.evaluate("window.__sameDocument = true")
-    tab(page, "Unassigned").click()
+    switch_to(page, "Unassigned")
     expect(page).to_have_url(re.compile(r"tab=unassigned"))
     expect(rows(page)).to_have_count(1)
     expect(rows(page).first).to_contain_text("Nobody owns this yet")
     expect(tab(page, "Unassigned")).to_have_attribute("aria-current", "page")
     assert page.evaluate("window.__sameDocument") is True  # no full reload
 
-    tab(page, "All Tickets").click()
+    switch_to(page, "All Tickets")
     expect(rows(page)).to_have_count(4)
     page.go_back()
     expect(page).to_have_url(re.compile(r"tab=unassigned"))
@@ -59,7 +65,7 @@ def test_switching_tabs_swaps_the_list_keeps_the_page_and_updates_the_url(live_s
 @pytest.mark.spec("L4", "L5")
 def test_a_filter_refreshes_only_the_list_and_survives_a_reload(live_server, page, alice, password, board):
     sign_in(page, live_server, "alice", password)
-    tab(page, "All Tickets").click()
+    switch_to(page, "All Tickets")
     expect(rows(page)).to_have_count(4)
 
     page.evaluate("window.__sameDocument = true")
@@ -87,7 +93,7 @@ def test_show_completed_and_the_sort_order_stick(live_server, page, alice, passw
     expect(rows(page).first).to_contain_text("Refund for order 1001")
     expect(page).to_have_url(re.compile(r"sort=oldest"))
 
-    tab(page, "All Tickets").click()
+    switch_to(page, "All Tickets")
     expect(rows(page).first).to_contain_text("Refund for order 1001")  # oldest first on every tab
     page.goto(live_server.url + "/tickets/")
     expect(page.get_by_label("Sort by creation date")).to_have_value("oldest")
@@ -119,7 +125,7 @@ def test_new_ticket_dialog_explains_bad_input_then_creates_the_ticket(live_serve
 @pytest.mark.spec("L10", "T4")
 def test_selecting_rows_and_archiving_them(live_server, page, alice, password, board):
     sign_in(page, live_server, "alice", password)
-    tab(page, "All Tickets").click()
+    switch_to(page, "All Tickets")
     expect(page.locator("[data-bulk-bar]")).to_be_hidden()
     page.get_by_label(f"Select {board['free'].reference}").check()
     page.get_by_label(f"Select {board['team'].reference}").check()
@@ -129,7 +135,7 @@ def test_selecting_rows_and_archiving_them(live_server, page, alice, password, b
 
     expect(page.get_by_role("status").filter(has_text="2 tickets archived")).to_be_visible()
     expect(rows(page)).to_have_count(2)
-    tab(page, "Archived").click()
+    switch_to(page, "Archived")
     expect(rows(page)).to_have_count(2)
 
 
@@ -172,7 +178,7 @@ def test_the_filters_offered_follow_the_tab(live_server, page, alice, password, 
     expect(panel.get_by_role("group", name="Assigned agent")).to_have_count(0)  # My Tickets
     expect(panel.get_by_role("group", name="Assigned team")).to_have_count(1)
 
-    tab(page, "Teams Assigned").click()
+    switch_to(page, "Teams Assigned")
     page.locator("summary", has_text="Filters").click()
     panel = page.get_by_role("group", name="Filters")
     expect(panel.get_by_role("group", name="Assigned team")).to_have_count(0)
