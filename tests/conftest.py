@@ -75,6 +75,22 @@ def _services_are_up():
         pytest.fail(f"REDIS_URL is set but Redis is not reachable at {settings.REDIS_URL}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_released(django_db_setup, django_db_blocker):
+    """At the end, end the PostgreSQL sessions other threads and processes left on the test database
+    (consumers' worker threads, servers just stopped), so it can be dropped cleanly."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 # --- personas -----------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # Named explicitly: channels' live server would otherwise prefix "test_" twice.
     DATABASES["default"]["TEST"] = {"NAME": "test_" + DATABASES["default"]["NAME"]}
+    # Consumers run their queries in worker threads; closing after each use leaves no session open
+    # when the test database is dropped at the end.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0

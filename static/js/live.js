@@ -149,8 +149,7 @@
           people = data.people || [];
           renderPresence(root, people);
         } else if (data.type === "change" && data.actor !== me) {
-          if (root.dataset.livePeek) refreshPeek();
-          else refreshPage(data);
+          schedule(data);
         }
       },
     });
@@ -191,6 +190,26 @@
           renderPresence(root, people);
         }
       });
+    }
+
+    // Changes that come in a burst (a bulk edit, a colleague saving twice) are fetched once.
+    var pending = null;
+    function schedule(change) {
+      if (pending) {
+        pending.labels = (pending.labels || []).concat(
+          (change.labels || []).filter(function (label) {
+            return (pending.labels || []).indexOf(label) < 0;
+          })
+        );
+        return;
+      }
+      pending = change;
+      setTimeout(function () {
+        var latest = pending;
+        pending = null;
+        if (root.dataset.livePeek) refreshPeek();
+        else refreshPage(latest);
+      }, 250);
     }
 
     function refreshPeek() {
@@ -284,6 +303,9 @@
     }
 
     socket("/ws/tickets/", {
+      open: function () {
+        document.body.dataset.liveList = "open"; // for whoever needs to know changes will be heard
+      },
       message: function (data) {
         if (data.type !== "change" || data.actor === me) return;
         var current = document.querySelector("[data-live-ticket]:not([data-live-peek])");

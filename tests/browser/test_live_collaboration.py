@@ -101,6 +101,7 @@ def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
 
     sign_in(second, asgi_server, "bob", password)
     second.goto(asgi_server.url + ticket.get_absolute_url())
+    expect(presence(page)).to_contain_text("Bob Baker")  # Alice's page hears the ticket
     theirs = second.locator("#ticket-form")
     theirs.get_by_role("button", name="Edit").click()
     theirs.get_by_label("Priority").select_option("high")
@@ -127,7 +128,7 @@ def test_the_list_offers_a_refresh_and_open_tabs_show_a_dot(asgi_server, page, s
     page.goto(asgi_server.url + watched.get_absolute_url())  # kept as an open tab
     page.goto(asgi_server.url + "/tickets/")
     expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).to_be_visible()
-    page.wait_for_timeout(500)  # the list's socket is open
+    expect(page.locator("body")).to_have_attribute("data-live-list", "open")
 
     sign_in(second, asgi_server, "bob", password)
     second.goto(asgi_server.url + watched.get_absolute_url())
