@@ -25,10 +25,13 @@ def test_three_quick_sub_status_changes_send_one_message_after_the_delay(
     page.goto(live_server.url + ticket.get_absolute_url())
 
     for name in ("Parts ordered", "Engineer booked", "Engineer on the way"):
+        # The answer replaces the header; the next change must go to the new select, not the old one.
+        page.evaluate("document.getElementById('quick-sub-status').dataset.replaced = 'no'")
         page.get_by_label("Sub-status").select_option(label=name)
         expect(page.get_by_role("status").filter(has_text=f"Sub-status set to Ongoing · {name}.")).to_contain_text(
             f"The customer gets an SMS in {DELAY} seconds unless it changes again.", timeout=20000
         )
+        expect(page.locator("#quick-sub-status:not([data-replaced])")).to_have_count(1)
 
     wait_for(
         lambda: Activity.objects.filter(ticket=ticket, delivery_state="sent").exists(),
