@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tickets.admin import RemovalAdminMixin
+
 from .models import (
     Category,
     CustomField,
@@ -16,20 +18,20 @@ from .models import (
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(RemovalAdminMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name", "members__username"]
     filter_horizontal = ["members"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(RemovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "color", "created_at"]
     search_fields = ["name"]
 
 
 @admin.register(SubStatus)
-class SubStatusAdmin(admin.ModelAdmin):
+class SubStatusAdmin(RemovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "status", "position", "notify_channel"]
     list_filter = ["status", "notify_channel"]
     search_fields = ["name", "notify_text"]
@@ -74,7 +76,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomField)
-class CustomFieldAdmin(admin.ModelAdmin):
+class CustomFieldAdmin(RemovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "key", "field_type", "required", "category", "active", "position"]
     list_filter = ["field_type", "required", "active", "category"]
     search_fields = ["name", "key"]

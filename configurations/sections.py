@@ -6,6 +6,7 @@ A `Section` drives the four generic views in views.py (list, create, edit, delet
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
@@ -45,14 +46,24 @@ def _tickets(**lookup):
     return Ticket.objects.filter(**lookup).count()
 
 
+def _logged(count):
+    """How the tickets hear of a delete: each gets a history entry; many are changed in the background."""
+    text = " Each gets an entry in its history."
+    if count > settings.HELPDESK_INLINE_REMOVAL_LIMIT:
+        text += " With this many tickets it runs in the background, with progress."
+    return text
+
+
 def _tag_effect(tag):
     count = _tickets(tags=tag)
-    return f"It is removed from {_plural(count, 'ticket')}." if count else "No ticket has this tag."
+    return f"It is removed from {_plural(count, 'ticket')}.{_logged(count)}" if count else "No ticket has this tag."
 
 
 def _substatus_effect(sub):
     count = _tickets(sub_status=sub)
-    return f"{_plural(count, 'ticket')} keep their status and lose this sub-status." if count else ""
+    if not count:
+        return ""
+    return f"{_plural(count, 'ticket')} keep their status and lose this sub-status.{_logged(count)}"
 
 
 def _type_blocker(ticket_type):
@@ -62,12 +73,17 @@ def _type_blocker(ticket_type):
 
 def _category_blocker(category):
     count = _tickets(category=category)
-    return f"{_plural(count, 'ticket')} are in this category. Move them first." if count else ""
+    if count:
+        return f"{_plural(count, 'ticket')} are in this category. Move them first."
+    used = category.customfield_set.filter(values__isnull=False).distinct().first()
+    if used is not None:
+        return f"Its custom field “{used.name}” has values on tickets. Delete that field first."
+    return ""
 
 
 def _category_effect(category):
     count = category.customfield_set.count()
-    return f"Its {_plural(count, 'custom field')} and their values are deleted too." if count else ""
+    return f"Its {_plural(count, 'custom field')} are deleted too." if count else ""
 
 
 def _sla_effect(policy):
@@ -86,12 +102,14 @@ def _calendar_effect(calendar):
 
 def _field_effect(custom_field):
     count = custom_field.values.count()
-    return f"Its values on {_plural(count, 'ticket')} are deleted." if count else "No ticket has a value for it."
+    if not count:
+        return "No ticket has a value for it."
+    return f"Its values on {_plural(count, 'ticket')} are removed.{_logged(count)}"
 
 
 def _team_effect(team):
     count = _tickets(team=team)
-    return f"{_plural(count, 'ticket')} assigned to it lose their team." if count else ""
+    return f"{_plural(count, 'ticket')} assigned to it lose their team.{_logged(count)}" if count else ""
 
 
 def _substatuses():

@@ -1,25 +1,67 @@
 """Rules of the Configurations area that are more than one field's validation (SPEC C1, T2, T5, T10).
 
-Limits are checked inside the transaction that saves the row, after `lock_table()`, so two team
-leaders saving at once cannot both take the last free place.
+Saving, deleting and reordering need the right to manage configurations (SPEC R3), checked here
+whichever view asked. Limits are checked inside the transaction that saves the row, after
+`lock_table()`, so two team leaders saving at once cannot both take the last free place.
+Deleting something tickets use goes through the actions (tickets/actions/detach.py), so every
+ticket it was on gets its history event.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 
-from .models import Status, SubStatus, Tag
+from tickets import actions
+from tickets.access import MANAGE_CONFIGURATIONS, require_right
+from tickets.db import lock_table
+
+from .models import Status, SubStatus, Tag, Team
 
 MIDNIGHT = datetime.time(0)
 
 
-def lock_table(model):
-    """Serialise writers of `model` until the transaction ends (SQLite already runs IMMEDIATE)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
+def save_form(actor, form, *, lock_model=None):
+    """Validate and save a configuration form in one transaction, so a refused form leaves nothing (X2).
+
+    Returns the saved object, or None with the form's errors set.
+    """
+    require_right(actor, MANAGE_CONFIGURATIONS)
+    try:
+        with transaction.atomic():
+            if lock_model is not None:
+                lock_table(lock_model)
+            if not form.is_valid():
+                return None
+            return form.save()
+    except IntegrityError:
+        form.add_error(None, "This clashes with an entry saved meanwhile. Check the values and try again.")
+        return None
+
+
+def replacement_choices(obj):
+    """What the tickets using `obj` may get instead when it is deleted, or None when nothing can replace it."""
+    if isinstance(obj, SubStatus):
+        return SubStatus.objects.filter(status=obj.status).exclude(pk=obj.pk).order_by("position", "id")
+    if isinstance(obj, (Team, Tag)):
+        return type(obj).objects.exclude(pk=obj.pk).order_by("name")
+    return None
+
+
+def delete_configuration(actor, obj, replacement=None):
+    """Delete a configuration object; returns (removal, tickets changed) like `actions.start_removal`.
+
+    Objects that tickets use are taken off each ticket through the actions first. Raises
+    ProtectedError for what cannot be taken off (a ticket type or category still in use: their
+    tickets are changed first), TicketRuleError for a replacement that does not fit.
+    """
+    require_right(actor, MANAGE_CONFIGURATIONS)
+    if actions.is_detachable(type(obj)):
+        return actions.start_removal(actor, obj, replacement)
+    with transaction.atomic():
+        obj.delete()
+    return None, 0
 
 
 def check_tag_room(tag):
@@ -50,8 +92,9 @@ def next_substatus_position(status):
     return 0 if last is None else last + 1
 
 
-def reorder_substatuses(status, ids):
+def reorder_substatuses(actor, status, ids):
     """Store the order of one status's sub-statuses; `ids` must name each of them exactly once."""
+    require_right(actor, MANAGE_CONFIGURATIONS)
     if status not in Status.values:
         raise ValidationError("Unknown status.")
     with transaction.atomic():

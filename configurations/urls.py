@@ -18,6 +18,7 @@ for key, section in SECTIONS.items():
 
 urlpatterns += [
     path("sub-statuses/reorder/", views.substatus_reorder, name="substatus_reorder"),
+    path("removals/<int:pk>/", views.removal_detail, name="removal_detail"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
     path("calendars/<int:calendar_pk>/hours/new/", views.hours_create, name="hours_create"),
     path("calendars/hours/<int:pk>/edit/", views.hours_edit, name="hours_edit"),

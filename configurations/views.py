@@ -2,30 +2,30 @@
 
 Every section lists, creates, edits and deletes through the same four generic views, driven by a
 `Section` (sections.py); working hours and holidays live on their calendar's page. Every view needs
-`tickets.manage_configurations`. Bad input re-renders the form with its messages (HTTP 422) and
-nothing is saved; deletes are POSTs after a confirmation page.
+`tickets.manage_configurations` (the rights table, tickets_site/rights.py), and services.py checks
+it again where a change is saved. Bad input re-renders the form with its messages (HTTP 422) and
+nothing is saved; deletes are POSTs after a confirmation page, which offers a replacement for
+what tickets use; a delete that would change many tickets runs in the background with progress.
 """
 
 import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from tickets.models import TicketView
+from tickets.actions import TicketRuleError, tickets_using
+from tickets.models import Removal, TicketView
 
 from . import forms, services
 from .models import Holiday, Status, SubStatus, WorkingCalendar, WorkingHours
 from .sections import SECTIONS
-
-manage_configurations = permission_required("tickets.manage_configurations", raise_exception=True)
 
 INVALID = 422
 
@@ -53,29 +53,17 @@ def _render(request, template, context, *, section=None, status=200):
     return render(request, template, context, status=status)
 
 
-def _save(form, *, lock_model=None):
-    """Validate and save in one transaction, so a refused form leaves nothing behind (X2)."""
-    try:
-        with transaction.atomic():
-            if lock_model is not None:
-                services.lock_table(lock_model)
-            if not form.is_valid():
-                return None
-            return form.save()
-    except IntegrityError:
-        form.add_error(None, "This clashes with an entry saved meanwhile. Check the values and try again.")
-        return None
+def _save(request, form, *, lock_model=None):
+    return services.save_form(request.user, form, lock_model=lock_model)
 
 
 # --- the generic section views --------------------------------------------------------------------
 
-@manage_configurations
 def overview(request):
     """The sections team leaders configure (SPEC C1)."""
     return _render(request, "configurations/overview.html", {})
 
 
-@manage_configurations
 def section_list(request, section):
     section = _section(section)
     context = {"objects": section.objects()}
@@ -93,7 +81,7 @@ def section_list(request, section):
 def _form_page(request, section, instance, *, creating):
     form = section.form_class(request.POST or None, instance=instance)
     if request.method == "POST":
-        saved = _save(form, lock_model=section.model if section.lock else None)
+        saved = _save(request, form, lock_model=section.model if section.lock else None)
         if saved is not None:
             verb = "added" if creating else "saved"
             messages.success(request, f"{section.singular.capitalize()} “{saved}” {verb}.")
@@ -111,7 +99,6 @@ def _form_page(request, section, instance, *, creating):
     return _render(request, "configurations/form.html", context, section=section, status=status)
 
 
-@manage_configurations
 def section_create(request, section):
     section = _section(section)
     instance = section.new_instance(request) if section.new_instance else section.model()
@@ -122,31 +109,45 @@ def _get(section, pk):
     return get_object_or_404(section.objects() if section.key == "team-views" else section.model, pk=pk)
 
 
-@manage_configurations
 def section_edit(request, section, pk):
     section = _section(section)
     return _form_page(request, section, _get(section, pk), creating=False)
 
 
+def _replacement(request, choices):
+    value = request.POST.get("replacement", "")
+    if choices is None or not value.isdigit():
+        return None
+    return choices.filter(pk=int(value)).first()
+
+
 def _confirm_delete(request, obj, *, section, singular, back_url, effect="", blocker=""):
-    """GET: the confirmation page. POST: delete, or explain why not (409)."""
+    """GET: the confirmation page. POST: delete (at once, or in the background), or explain why not (409)."""
+    choices = services.replacement_choices(obj)
+    error = ""
     if request.method == "POST" and not blocker:
         label = str(obj)
         try:
-            with transaction.atomic():
-                obj.delete()
+            removal, changed = services.delete_configuration(request.user, obj, _replacement(request, choices))
         except ProtectedError:
             blocker = f"This {singular} is still in use, so it cannot be deleted."
+        except TicketRuleError as refused:
+            error = refused.message
         else:
-            messages.success(request, f"{singular.capitalize()} “{label}” deleted.")
+            if removal is not None:
+                messages.info(request, f"Deleting {singular} “{label}”: its {removal.tickets_total:,} tickets are "
+                                       "being changed in the background.")
+                return redirect("configurations:removal_detail", removal.pk)
+            changed_text = f" {changed:,} ticket{'s' if changed != 1 else ''} changed, each in its history." if changed else ""
+            messages.success(request, f"{singular.capitalize()} “{label}” deleted.{changed_text}")
             return redirect(back_url)
+    in_use = choices is not None and not blocker and tickets_using(obj).exists()
     context = {"object": obj, "singular": singular, "effect": effect, "blocker": blocker, "cancel_url": back_url,
-               "action_url": request.get_full_path()}
-    status = 409 if request.method == "POST" else 200
+               "action_url": request.get_full_path(), "replacements": choices if in_use else None, "error": error}
+    status = (409 if blocker else INVALID) if request.method == "POST" else 200
     return _render(request, "configurations/confirm_delete.html", context, section=section, status=status)
 
 
-@manage_configurations
 def section_delete(request, section, pk):
     section = _section(section)
     obj = _get(section, pk)
@@ -159,13 +160,12 @@ def section_delete(request, section, pk):
 
 # --- sub-status order ------------------------------------------------------------------------------
 
-@manage_configurations
 @require_POST
 def substatus_reorder(request):
     """Store one status's sub-status order, sent once after a drag and drop (SPEC T2)."""
     try:
         ids = [int(pk) for pk in request.POST.getlist("order")]
-        services.reorder_substatuses(request.POST.get("status", ""), ids)
+        services.reorder_substatuses(request.user, request.POST.get("status", ""), ids)
     except (ValueError, ValidationError) as error:
         text = error.messages[0] if isinstance(error, ValidationError) else "The order could not be read."
         return JsonResponse({"error": text}, status=INVALID)
@@ -188,28 +188,25 @@ def _calendar_page(request, calendar, *, hours_form=None, holiday_form=None, sta
     return _render(request, "configurations/calendar_detail.html", context, section=CALENDARS, status=status)
 
 
-@manage_configurations
 def calendar_detail(request, pk):
     return _calendar_page(request, get_object_or_404(WorkingCalendar, pk=pk))
 
 
-@manage_configurations
 @require_POST
 def hours_create(request, calendar_pk):
     calendar = get_object_or_404(WorkingCalendar, pk=calendar_pk)
     form = forms.WorkingHoursForm(request.POST, prefix="hours", instance=WorkingHours(calendar=calendar))
-    if _save(form, lock_model=WorkingHours) is None:
+    if _save(request, form, lock_model=WorkingHours) is None:
         return _calendar_page(request, calendar, hours_form=form, status=INVALID)
     messages.success(request, f"Working hours {form.instance} added.")
     return redirect("configurations:calendar_detail", calendar.pk)
 
 
-@manage_configurations
 @require_POST
 def holiday_create(request, calendar_pk):
     calendar = get_object_or_404(WorkingCalendar, pk=calendar_pk)
     form = forms.HolidayForm(request.POST, prefix="holiday", instance=Holiday(calendar=calendar))
-    if _save(form) is None:
+    if _save(request, form) is None:
         return _calendar_page(request, calendar, holiday_form=form, status=INVALID)
     messages.success(request, f"Holiday {form.instance} added.")
     return redirect("configurations:calendar_detail", calendar.pk)
@@ -219,7 +216,7 @@ def _calendar_child_form(request, obj, form_class, heading, *, lock_model=None):
     calendar_url = reverse("configurations:calendar_detail", args=[obj.calendar_id])
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST":
-        if _save(form, lock_model=lock_model) is not None:
+        if _save(request, form, lock_model=lock_model) is not None:
             messages.success(request, f"{heading} saved.")
             return redirect(calendar_url)
     context = {"form": form, "object": obj, "heading": f"Edit {heading.lower()} · {obj.calendar}",
@@ -228,28 +225,35 @@ def _calendar_child_form(request, obj, form_class, heading, *, lock_model=None):
     return _render(request, "configurations/form.html", context, section=CALENDARS, status=status)
 
 
-@manage_configurations
 def hours_edit(request, pk):
     hours = get_object_or_404(WorkingHours.objects.select_related("calendar"), pk=pk)
     return _calendar_child_form(request, hours, forms.WorkingHoursForm, "Working hours", lock_model=WorkingHours)
 
 
-@manage_configurations
 def holiday_edit(request, pk):
     holiday = get_object_or_404(Holiday.objects.select_related("calendar"), pk=pk)
     return _calendar_child_form(request, holiday, forms.HolidayForm, "Holiday")
 
 
-@manage_configurations
 def hours_delete(request, pk):
     hours = get_object_or_404(WorkingHours.objects.select_related("calendar"), pk=pk)
     back = reverse("configurations:calendar_detail", args=[hours.calendar_id])
     return _confirm_delete(request, hours, section=CALENDARS, singular="working hours", back_url=back)
 
 
-@manage_configurations
 def holiday_delete(request, pk):
     holiday = get_object_or_404(Holiday.objects.select_related("calendar"), pk=pk)
     back = reverse("configurations:calendar_detail", args=[holiday.calendar_id])
     return _confirm_delete(request, holiday, section=CALENDARS, singular="holiday", back_url=back)
 
+
+
+# --- deletes that run in the background -------------------------------------------------------------
+
+@require_GET
+@vary_on_headers("HX-Request")
+def removal_detail(request, pk):
+    """The progress of one of the user's background deletes; polled by the page until it is done."""
+    removal = get_object_or_404(Removal, pk=pk, user=request.user)
+    template = "configurations/removal.html#removal-progress" if request.htmx else "configurations/removal.html"
+    return _render(request, template, {"removal": removal})

@@ -1,16 +1,15 @@
 """The Notification Center's live channel: the bell's unread count, pushed to the signed-in user."""
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from tickets.consumers import GuardedConsumer
 
 from .live import user_group
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(GuardedConsumer):
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+        if await self.refuse_unless_allowed():
             return
+        user = self.scope["user"]
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()

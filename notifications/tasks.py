@@ -2,17 +2,13 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from tickets.actions.base import field_label, user_display
 from tickets.actions.messages import claim_substatus_notification, substatus_due_at
-from tickets.models import Activity, Ticket, TicketEvent
+from tickets.models import Ticket
 
+from . import agents
 from .customer_messages import Outcome, deliver
-from .models import Notification
-from .services import absolute_url, email_user, notify
 
 
 @shared_task(bind=True, name="notifications.tasks.send_substatus_notification")
@@ -51,137 +47,24 @@ def deliver_customer_message(self, activity_id):
     return outcome.value
 
 
-def _ticket_url(ticket):
-    return reverse("tickets:ticket_detail", args=[ticket.pk])
-
-
 @shared_task(bind=True, name="notifications.tasks.notify_mentions", max_retries=5)
 def notify_mentions(self, note_id):
     """Tell each agent @mentioned in a note, in the Notification Center and by email (SPEC D5)."""
-    note = Activity.objects.select_related("ticket", "author").filter(pk=note_id, kind=Activity.Kind.NOTE).first()
-    if note is None:
-        return 0
-    ticket = note.ticket
-    author = user_display(note.author) or "Someone"
-    told = 0
-    for user in note.mentions.filter(is_active=True):
-        if user.pk == note.author_id:
-            continue
-        notification, _ = notify(
-            user,
-            Notification.Kind.MENTION,
-            f"{author} mentioned you on {ticket.reference}",
-            body=note.body,
-            ticket=ticket,
-            url=_ticket_url(ticket),
-            dedupe_key=f"mention:{note.pk}",
-        )
-        if notification.emailed_at is None:
-            _email_once(
-                notification,
-                f"{author} mentioned you on {ticket.reference}: {ticket.title}",
-                f"{author} wrote on {ticket.reference} “{ticket.title}”:\n\n{note.body}\n\n"
-                f"Open the ticket: {absolute_url(_ticket_url(ticket))}\n",
-            )
-            told += 1
-    return told
+    return agents.tell_mentioned(note_id)
 
 
-def _email_once(notification, subject, body):
-    """Email a notification's person unless it was emailed already (the row is locked meanwhile)."""
-    with transaction.atomic():
-        locked = Notification.objects.select_for_update(of=("self",)).select_related("user").get(pk=notification.pk)
-        if locked.emailed_at is not None:
-            return
-        email_user(locked.user, subject, body)
-        locked.emailed_at = timezone.now()
-        locked.save(update_fields=["emailed_at"])
-
-
-QUIET_KINDS = {TicketEvent.Kind.CREATED, TicketEvent.Kind.FOLLOWED, TicketEvent.Kind.UNFOLLOWED}
-
-
-PHRASES = {
-    TicketEvent.Kind.NOTE_ADDED: "added a note",
-    TicketEvent.Kind.NOTE_EDITED: "edited a note",
-    TicketEvent.Kind.NOTE_DELETED: "deleted a note",
-    TicketEvent.Kind.ATTACHMENT_ADDED: "added an attachment",
-    TicketEvent.Kind.ATTACHMENT_REMOVED: "removed an attachment",
-    TicketEvent.Kind.ARCHIVED: "archived it",
-    TicketEvent.Kind.UNARCHIVED: "unarchived it",
-}
-
-
-def describe_event(event):
-    """What a follower reads about one change: "Bob Baker changed Priority, Status"."""
-    if event.kind == TicketEvent.Kind.REOPENED:
-        return "Re-opened: its re-open date has come"
-    who = event.actor_name if event.actor_id else "The helpdesk"
-    if event.kind in PHRASES:
-        text = f"{who} {PHRASES[event.kind]}"
-        note = (event.changes.get("note") or [None, None])[1]
-        return f"{text}: {note}" if event.kind == TicketEvent.Kind.NOTE_ADDED and note else text
-    labels = [field_label(name) for name in event.changes]
-    if not labels:
-        return f"{who}: {event.get_kind_display().lower()}"
-    return f"{who} changed {', '.join(labels)}"
+def _schedule_digest(user_id):
+    send_follower_digest.apply_async((user_id,), countdown=settings.HELPDESK_FOLLOWER_DIGEST_DELAY)
 
 
 @shared_task(name="notifications.tasks.notify_followers")
 def notify_followers(event_id):
-    """Put a change in the Notification Center of the ticket's followers (SPEC N2).
-
-    Email is batched: the first unemailed update schedules a digest that, when it runs, sends
-    one email with every update gathered by then.
-    """
-    event = TicketEvent.objects.select_related("ticket", "actor").filter(pk=event_id).first()
-    if event is None or event.kind in QUIET_KINDS:
-        return 0
-    ticket = event.ticket
-    summary = describe_event(event)
-    told = 0
-    for user in ticket.followers.filter(is_active=True).exclude(pk=event.actor_id or 0):
-        _, created = notify(
-            user,
-            Notification.Kind.FOLLOWED_CHANGE,
-            f"{ticket.reference} {ticket.title}",
-            body=summary,
-            ticket=ticket,
-            url=_ticket_url(ticket),
-            dedupe_key=f"event:{event.pk}",
-        )
-        if created:
-            told += 1
-            waiting = Notification.objects.filter(
-                user=user, kind=Notification.Kind.FOLLOWED_CHANGE, emailed_at__isnull=True
-            ).count()
-            if waiting == 1:
-                send_follower_digest.apply_async((user.pk,), countdown=settings.HELPDESK_FOLLOWER_DIGEST_DELAY)
-    return told
+    """Put a change in the Notification Center of the ticket's followers (SPEC N2); the first unemailed
+    update schedules an email digest."""
+    return agents.tell_followers(event_id, _schedule_digest)
 
 
 @shared_task(name="notifications.tasks.send_follower_digest")
 def send_follower_digest(user_id):
     """One email with every followed-ticket update not yet emailed (SPEC N2). Safe to run twice."""
-    with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update(of=("self",))
-            .filter(user_id=user_id, kind=Notification.Kind.FOLLOWED_CHANGE, emailed_at__isnull=True)
-            .select_related("user", "ticket")
-            .order_by("created_at", "id")[:500]
-        )
-        if not pending:
-            return 0
-        user = pending[0].user
-        unread = [item for item in pending if item.read_at is None]
-        if unread:
-            lines = []
-            for item in unread:
-                when = timezone.localtime(item.created_at).strftime("%d %b %H:%M")
-                lines.append(f"• {when}  {item.title}\n  {item.body}\n  {absolute_url(item.url)}")
-            count = len(unread)
-            subject = f"{count} update{'s' if count != 1 else ''} on tickets you follow"
-            email_user(user, subject, "\n\n".join(lines) + "\n")
-        Notification.objects.filter(pk__in=[item.pk for item in pending]).update(emailed_at=timezone.now())
-    return len(pending)
-
+    return agents.send_follower_digest(user_id)

@@ -1,11 +1,16 @@
 """Django admin for the ticket domain (SPEC C2).
 
 An admin's edit of a ticket goes through the actions, so it is checked by the same rules and
-logged in the ticket's history like any other change.
+logged in the ticket's history like any other change. So do deletes: a ticket is deleted by
+`actions.delete_ticket` (the tickets linked to it are told, its files removed), and deleting what
+tickets use (a contact, an account, a person, and in configurations a tag, sub-status, team or
+custom field) takes it off each ticket through the actions first (`RemovalAdminMixin`).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
 
 from . import actions
@@ -23,11 +28,47 @@ from .models import (
 )
 
 
+class RemovalAdminMixin:
+    """Deletes go through `actions.start_removal`: each ticket using the object gets its history event.
+
+    More tickets than HELPDESK_INLINE_REMOVAL_LIMIT are changed in the background; the admin says
+    so, and the Notification Center tells when it is done.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            count = actions.tickets_using(obj).count()
+            if count:
+                deleted.append(f"{count:,} ticket{'s' if count != 1 else ''} using “{obj}” are changed first, "
+                               "each with an entry in its history")
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        removal, _ = actions.start_removal(request.user, obj)
+        if removal is not None:
+            request._helpdesk_removals = [*getattr(request, "_helpdesk_removals", []), removal]
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        for removal in getattr(request, "_helpdesk_removals", []):
+            message = (f"{removal.label} is being taken off {removal.tickets_total:,} tickets in the background; "
+                       "it is deleted once that is done, and you will be told in the Notification Center.")
+        request._helpdesk_removals = []
+        return super().message_user(request, message, level, *args, **kwargs)
+
+
 class TicketAdminForm(forms.ModelForm):
-    """Validates like a model form, then applies the change through the actions.
+    """Validates like a model form, then applies the change through the actions in one `update_ticket`.
 
     The actions run in `_post_clean`, once every field is valid, inside the admin's transaction:
-    a rule they refuse becomes a form error and nothing is saved.
+    a rule they refuse becomes a form error and nothing is saved. Fields post the value they were
+    loaded with (`show_hidden_initial`), so only what the admin changed is saved, and a change
+    someone made meanwhile refuses the save only if it touched the same fields (SPEC D3).
     """
 
     # The version the form was loaded at (no lost update, SPEC D3). Not named "version": that name is
@@ -41,9 +82,16 @@ class TicketAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
         self.saved_ticket = None
+        if not self.instance.pk:
+            return
+        self.fields["loaded_version"].initial = self.instance.version
+        for name in ("deadline", "reopen_at"):
+            # The admin edits to the second; a computed deadline's microseconds must not count as a change.
+            if self.initial.get(name):
+                self.initial[name] = self.initial[name].replace(microsecond=0)
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "loaded_version"
 
     def _post_clean(self):
         super()._post_clean()
@@ -55,33 +103,40 @@ class TicketAdminForm(forms.ModelForm):
         except actions.TicketRuleError as error:
             self.add_error(error.field if error.field in self.fields else None, error.message)
 
+    def _loaded_ids(self, name):
+        """The ids a many-to-many field was loaded with (posted back beside the field)."""
+        widget = self.fields[name].hidden_widget()
+        values = widget.value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+        return {int(value) for value in values if str(value).isdigit()}
+
+    def _delta(self, name):
+        """(added, removed) of a many-to-many field, against what the form was loaded with."""
+        if name not in self.changed_data:
+            return [], []
+        wanted = {obj.pk: obj for obj in self.cleaned_data.get(name) or []}
+        loaded = self._loaded_ids(name)
+        model = self.fields[name].queryset.model
+        added = [wanted[pk] for pk in sorted(set(wanted) - loaded)]
+        removed = list(model._default_manager.filter(pk__in=loaded - set(wanted)).order_by("pk"))
+        return added, removed
+
     def _apply(self):
         data = self.cleaned_data
-        changed = [name for name in self.changed_data if name in actions.EDITABLE_FIELDS]
-        fields = {name: data[name] for name in changed}
-        if self.instance.pk:
-            ticket = Ticket.objects.get(pk=self.instance.pk)
-            version = data.get("loaded_version") or ticket.version
-            if fields:
-                ticket = actions.update_ticket(ticket, self.actor, version=version, **fields)
-            if "parent" in self.changed_data:
-                ticket = actions.set_parent(ticket, self.actor, data["parent"])
-        else:
+        fields = {name: data[name] for name in self.changed_data if name in actions.EDITABLE_FIELDS}
+        if not self.instance.pk:
             fields.pop("title", None)
-            ticket = actions.create_ticket(self.actor, title=data["title"], parent=data.get("parent"), **fields)
-        current_tags = set(ticket.tags.all())
-        wanted_tags = set(data.get("tags") or [])
-        for tag in sorted(current_tags - wanted_tags, key=str):
-            actions.remove_tag(ticket, self.actor, tag)
-        for tag in sorted(wanted_tags - current_tags, key=str):
-            actions.add_tag(ticket, self.actor, tag)
-        current_followers = set(ticket.followers.all())
-        wanted_followers = set(data.get("followers") or [])
-        for user in current_followers - wanted_followers:
-            actions.unfollow(ticket, self.actor, user)
-        for user in wanted_followers - current_followers:
-            actions.follow(ticket, self.actor, user)
-        return ticket
+            return actions.create_ticket(
+                self.actor, title=data["title"], parent=data.get("parent"), tags=data.get("tags") or (),
+                followers=data.get("followers") or (), **fields,
+            )
+        add_tags, remove_tags = self._delta("tags")
+        follow, unfollow = self._delta("followers")
+        extra = {"parent": data["parent"]} if "parent" in self.changed_data else {}
+        ticket = Ticket.objects.get(pk=self.instance.pk)
+        return actions.update_ticket(
+            ticket, self.actor, version=data.get("loaded_version") or ticket.version, add_tags=add_tags,
+            remove_tags=remove_tags, follow=follow, unfollow=unfollow, **extra, **fields,
+        )
 
 
 class CustomFieldValueInline(admin.TabularInline):
@@ -151,6 +206,14 @@ class TicketAdmin(admin.ModelAdmin):
         for formset in formsets:
             formset.save(commit=False)
 
+    def delete_model(self, request, obj):
+        actions.delete_ticket(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for pk in queryset.values_list("pk", flat=True):
+                actions.delete_ticket(pk, request.user)
+
     @admin.action(description="Archive selected tickets")
     def archive_selected(self, request, queryset):
         with transaction.atomic():
@@ -199,7 +262,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(RemovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "email", "phone", "account"]
     search_fields = ["name", "email", "phone", "account__name"]
     list_filter = ["account"]
@@ -207,7 +270,7 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(RemovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "email", "phone", "sla_policy"]
     search_fields = ["name", "email", "phone"]
     list_filter = ["sla_policy"]
@@ -284,3 +347,19 @@ class TicketImportAdmin(JobAdmin):
         "user", "original_name", "state", "rows_total", "rows_done", "created_count", "failed_count", "report",
         "error", "created_at", "finished_at",
     ]
+
+
+# --- people ------------------------------------------------------------------------------------------
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(RemovalAdminMixin, UserAdmin):
+    """Deleting a person unassigns and unfollows them on each ticket through the actions, logged there.
+
+    Deactivating (untick Active) keeps their name on their tickets and in the history, and is
+    usually what leaving the company calls for.
+    """

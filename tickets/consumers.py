@@ -14,18 +14,41 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import presence
-from .access import can_view_ticket
+from .access import has_right
 from .live import LIST_GROUP, ticket_group
 from .models import Ticket
 
+REFUSED = 4403  # the close code of a refused connection, whatever the reason (as HTTP's 403)
 
-class TicketConsumer(AsyncJsonWebsocketConsumer):
+
+class GuardedConsumer(AsyncJsonWebsocketConsumer):
+    """A consumer that holds a connection only for a user with `required_right`.
+
+    The right is given by tickets/routing.py from the rights table (tickets_site/rights.py); a
+    consumer routed without one refuses everyone.
+    """
+
+    def __init__(self, *args, required_right=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.required_right = required_right
+
+    def allowed(self):
+        """Whether the connection may stay open; runs in a worker thread (it may query)."""
+        return self.required_right is not None and has_right(self.scope.get("user"), self.required_right)
+
+    async def refuse_unless_allowed(self):
+        if await database_sync_to_async(self.allowed)():
+            return False
+        await self.close(code=REFUSED)
+        return True
+
+
+class TicketConsumer(GuardedConsumer):
     async def connect(self):
         self.ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
         self.group = ticket_group(self.ticket_id)
         self.user = self.scope.get("user")
-        if not await database_sync_to_async(self._allowed)():
-            await self.close(code=4403)
+        if await self.refuse_unless_allowed():
             return
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -34,9 +57,8 @@ class TicketConsumer(AsyncJsonWebsocketConsumer):
         people = await database_sync_to_async(presence.join)(self.ticket_id, self.user, self.channel_name)
         await self._share(people)
 
-    def _allowed(self):
-        ticket = Ticket.objects.filter(pk=self.ticket_id).first()
-        return ticket is not None and can_view_ticket(self.user, ticket)
+    def allowed(self):
+        return super().allowed() and Ticket.objects.filter(pk=self.ticket_id).exists()
 
     async def receive_json(self, content, **kwargs):
         if not getattr(self, "joined", False) or not isinstance(content, dict):
@@ -77,11 +99,9 @@ class TicketConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "change", **message["event"]})
 
 
-class TicketListConsumer(AsyncJsonWebsocketConsumer):
+class TicketListConsumer(GuardedConsumer):
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4403)
+        if await self.refuse_unless_allowed():
             return
         self.group = LIST_GROUP
         await self.channel_layer.group_add(self.group, self.channel_name)

@@ -8,11 +8,11 @@ when they are not cached, so the list itself is never slowed by them.
 """
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import OperationalError, connection, transaction
+
+from .db import count_within
 
 COUNT_CAP = 10_000
 COUNT_TIMEOUT_MS = 25
@@ -52,34 +52,10 @@ def _short(value):
     return f"{value:,}"
 
 
-def _estimate(queryset):
-    """The planner's row estimate for the query, from EXPLAIN (no rows are read)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
 def bounded_count(queryset, cap=COUNT_CAP, timeout_ms=COUNT_TIMEOUT_MS):
-    """COUNT over at most cap + 1 rows, and on PostgreSQL within timeout_ms, else an estimate."""
-    limited = queryset.order_by()[: cap + 1]
-    if connection.vendor != "postgresql":
-        value = limited.count()
-        return TabCount(value, capped=value > cap, cap=cap)
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = %s", [int(timeout_ms)])
-            value = limited.count()
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL statement_timeout = DEFAULT")
-    except OperationalError:
-        estimate = _estimate(queryset)
-        return TabCount(estimate, capped=estimate > cap, approximate=True, cap=cap)
-    return TabCount(value, capped=value > cap, cap=cap)
+    """COUNT over at most cap + 1 rows, within timeout_ms where the database can bound it, else an estimate."""
+    value, exact = count_within(queryset.order_by()[: cap + 1], timeout_ms, estimate_of=queryset)
+    return TabCount(value, capped=value > cap, approximate=not exact, cap=cap)
 
 
 def generation():

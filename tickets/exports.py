@@ -40,9 +40,12 @@ from configurations.models import CustomField, Priority, Status
 from notifications.models import Notification
 from notifications.services import absolute_url, email_user, notify
 
+from .access import EXPORT, require_right
+from .listing import list_queryset
 from .models import CustomFieldValue, Ticket, TicketExport, TicketView, UserPreference
 from .models.transfers import ACTIVE_STATES
-from .queries import TABS, InList, seconds_since
+from .db import InList, seconds_since
+from .queries import TABS
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +153,7 @@ def start_export(user, params, preference):
     cannot both win). One that has run for longer than STALE_AFTER is taken to have lost its worker:
     it is marked failed, and a new one starts.
     """
-    from .views.list import list_queryset  # imported when used: the views import this module
-
+    require_right(user, EXPORT)
     state, filterset, _ = list_queryset(user, params, preference)
     if not filterset.is_valid():
         raise ExportRefused("Some filters are not valid; fix them before exporting.")
@@ -216,8 +218,6 @@ def _claim(export_id):
 
 def write_export(export, path):
     """Write the export's rows to an XLSX file at `path`; returns the number of tickets written."""
-    from .views.list import list_queryset  # imported when used: the views import this module
-
     user = export.user
     _, filterset, queryset = list_queryset(user, QueryDict(export.query), UserPreference.for_user(user))
     if not filterset.is_valid():

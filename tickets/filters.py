@@ -16,7 +16,7 @@ from configurations.models import CustomField, Priority, Status, SubStatus, Tag,
 
 from .models import Contact, CustomFieldValue, Ticket
 from .models.tickets import parse_reference
-from .queries import seconds_since
+from .db import seconds_since
 from .sla import SLAState
 
 HOUR = 3600

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.forms.boundfield import BoundField
 
 from configurations.models import (
     Category,
@@ -77,15 +78,59 @@ class NewTicketForm(forms.Form):
         return fields
 
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MINUTE_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=MINUTE_FORMAT)
+
+
+class HiddenMinuteInput(forms.DateTimeInput):
+    input_type = "hidden"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=MINUTE_FORMAT)
+
+
+class MinuteDateTimeField(forms.DateTimeField):
+    """A date and time to the minute, as the browser's datetime-local input edits it.
+
+    The value loaded (a deadline the SLA computed to the second) and the value posted back
+    untouched differ in their seconds; they count as the same, so a field nobody touched is
+    never taken as changed (SPEC T8: a deadline is "set by hand" only when someone set it).
+    """
+
+    widget = DATETIME_INPUT
+    hidden_widget = HiddenMinuteInput
+
+    def has_changed(self, initial, data):
+        try:
+            data = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        initial = self.to_python(initial) if isinstance(initial, str) else initial
+
+        def minute(value):
+            return value.replace(second=0, microsecond=0) if value else None
+
+        return minute(initial) != minute(data)
+
+
+class LoadedValueBoundField(BoundField):
+    """A bound field that can render, apart from its widget, the value the form was loaded with."""
+
+    @property
+    def initial_hidden(self):
+        return self.as_hidden(only_initial=True) if self.field.show_hidden_initial else ""
 
 
 class TicketForm(forms.Form):
     """The ticket form on the ticket page (SPEC D3): every field of T1 a person edits, custom fields too.
 
-    Built for one ticket: the custom fields are those of its category (or global). `changes()`
-    returns only what the person changed, for actions.update_ticket.
+    Built for one ticket: the custom fields are those of its category (or global). Every field
+    posts, beside its value, the value it was loaded with (`show_hidden_initial`), so `changes()`
+    returns exactly what the person changed, even when someone else saved the ticket meanwhile:
+    actions.update_ticket then refuses the save only if those changes touch the same fields (D3).
     """
+
+    bound_field_class = LoadedValueBoundField
 
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -104,12 +149,8 @@ class TicketForm(forms.Form):
         label="Assigned agent",
     )
     team = forms.ModelChoiceField(Team.objects.all(), required=False, label="Assigned team")
-    deadline = forms.DateTimeField(
-        required=False, widget=DATETIME_INPUT, help_text="Empty: set by the SLA."
-    )
-    reopen_at = forms.DateTimeField(
-        required=False, widget=DATETIME_INPUT, label="Re-open date", help_text="Pending or Resolved tickets only."
-    )
+    deadline = MinuteDateTimeField(required=False, help_text="Empty: set by the SLA.")
+    reopen_at = MinuteDateTimeField(required=False, label="Re-open date", help_text="Pending or Resolved tickets only.")
     followers = forms.ModelMultipleChoiceField(
         get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name"),
         required=False,
@@ -142,6 +183,8 @@ class TicketForm(forms.Form):
         self.fields["sub_status"].queryset = SubStatus.objects.order_by("status", "position")
         for field in self.custom_fields:
             self.fields[f"cf_{field.key}"] = custom_form_field(field)
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -153,12 +196,19 @@ class TicketForm(forms.Form):
         return contact_from_text(self.cleaned_data["customer"])
 
     def follower_changes(self):
-        """(to follow, to unfollow) compared with the followers the form was loaded with."""
+        """(to follow, to unfollow): what the person ticked and unticked since the form was loaded.
+
+        Applied to the followers the ticket has now, so a colleague's follower change meanwhile stays.
+        """
         if "followers" not in self.changed_data:
             return [], []
-        before = set(self.initial["followers"])
-        after = set(self.cleaned_data["followers"])
-        return sorted(after - before, key=lambda u: u.pk), sorted(before - after, key=lambda u: u.pk)
+        hidden = self.fields["followers"].hidden_widget()
+        loaded = hidden.value_from_datadict(self.data, self.files, self.add_initial_prefix("followers"))
+        before = {int(value) for value in loaded if str(value).isdigit()}
+        after = {user.pk: user for user in self.cleaned_data["followers"]}
+        follow = [after[pk] for pk in sorted(set(after) - before)]
+        unfollow = list(get_user_model().objects.filter(pk__in=before - set(after)).order_by("pk"))
+        return follow, unfollow
 
     def changes(self):
         """(fields, custom_values) that differ from the ticket as it was loaded."""

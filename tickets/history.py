@@ -4,9 +4,7 @@ from dataclasses import dataclass
 
 from configurations.models import CustomField
 
-from .actions.base import field_label
-
-LIST_FIELDS = {"tags", "links"}
+from .display import HIDDEN_SOURCE, SOURCE_FIELDS, field_label
 
 
 @dataclass(frozen=True)
@@ -17,8 +15,11 @@ class ChangeRow:
     is_list: bool
 
 
-def with_change_rows(events):
-    """Attach `change_rows` to each event; custom field names come from one query for all events."""
+def with_change_rows(events, *, hide_source=False):
+    """Attach `change_rows` to each event; custom field names come from one query for all events.
+
+    With `hide_source`, the ticket's source (channel, product, link) is shown as hidden (SPEC R4).
+    """
     events = list(events)
     custom_keys = {
         name.split(":", 1)[1] for event in events for name in event.changes if name.startswith("custom:")
@@ -32,6 +33,8 @@ def with_change_rows(events):
                 label = custom_names.get(key, key)
             else:
                 label = field_label(name)
-            rows.append(ChangeRow(label, old, new, name in LIST_FIELDS))
+            if hide_source and name in SOURCE_FIELDS:
+                old, new = (HIDDEN_SOURCE if old else None), (HIDDEN_SOURCE if new else None)
+            rows.append(ChangeRow(label, old, new, isinstance(old, list) or isinstance(new, list)))
         event.change_rows = rows
     return events

@@ -5,19 +5,19 @@ The WebSocket consumer calls these with the connection's channel name; they keep
 show it: one entry per person (two tabs count once), editing if any of their pages is editing.
 
 Time spent is bookkeeping, not a change someone made to the ticket: closing a session adds its
-seconds to `Ticket.time_spent_seconds` with an update that bumps no version and writes no history,
-so nobody's open form turns stale because a colleague closed a tab.
+seconds to `Ticket.time_spent_seconds` through `actions.add_time_spent`, which bumps no version and
+writes no history, so nobody's open form turns stale because a colleague closed a tab.
 """
 
 import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from .models import Ticket, TicketPresence, WorkSession
-from .templatetags.people import initials
+from . import actions
+from .models import TicketPresence, WorkSession
+from .display import initials, user_display
 
 
 def expiry():
@@ -39,7 +39,7 @@ def snapshot(ticket_id, now=None):
         if entry is None:
             people[user.pk] = {
                 "id": user.pk,
-                "name": user.get_full_name() or user.get_username(),
+                "name": user_display(user),
                 "initials": initials(user),
                 "colour": user.pk % 10,
                 "editing": row.editing,
@@ -138,9 +138,7 @@ def _close_sessions(queryset, ended_at):
         # Conditional: of two processes closing the same session, only one adds its time.
         closed = WorkSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(ended_at=session.ended_at)
         if closed and session.seconds:
-            Ticket.objects.filter(pk=session.ticket_id).update(
-                time_spent_seconds=F("time_spent_seconds") + session.seconds
-            )
+            actions.add_time_spent(session.ticket_id, session.seconds)
 
 
 def time_spent(ticket, now=None):

@@ -1,133 +1,15 @@
 """Querysets for the ticket list, its counts and its export (one builder, so they always agree)."""
 
-from django.db import NotSupportedError
-from django.db.models import BooleanField, DateTimeField, Expression, F, Func, IntegerField, Value
-
 from configurations.models import Status
 
+from .db import RowValueBefore
 from .models import Ticket
 
 
-class RowValueBefore(Expression):
-    """`(created_at, id) < (%s, %s)`: a row-value predicate PostgreSQL can bound an index scan with.
-
-    Django's natural `Q(created_at__lt=t) | Q(created_at=t, id__lt=pk)` is an OR that gives the
-    planner no index bound, so deep keyset pages would be slow (DESIGN: performance budget).
-    SQLite (3.15+) understands row values too. With descending=False the comparison is `>`.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, columns, values, *, descending=True):
-        super().__init__()
-        self.columns = list(columns)
-        self.values = list(values)
-        self.descending = descending
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        # Resolving twice (querysets are cloned) must keep the already resolved columns.
-        clone.columns = [query.resolve_ref(name) if isinstance(name, str) else name for name in self.columns]
-        clone.values = [
-            value if isinstance(value, Value) else Value(value, output_field=column.output_field)
-            for value, column in zip(self.values, clone.columns, strict=True)
-        ]
-        return clone
-
-    def get_source_expressions(self):
-        return [*self.columns, *self.values]
-
-    def set_source_expressions(self, exprs):
-        half = len(exprs) // 2
-        self.columns, self.values = list(exprs[:half]), list(exprs[half:])
-
-    def as_sql(self, compiler, connection):
-        sides = []
-        params = []
-        for group in (self.columns, self.values):
-            parts = []
-            for expression in group:
-                sql, part_params = compiler.compile(expression)
-                parts.append(sql)
-                params.extend(part_params)
-            sides.append(f"({', '.join(parts)})")
-        operator = "<" if self.descending else ">"
-        return f"{sides[0]} {operator} {sides[1]}", params
-
-
-class InList(Expression):
-    """`column IN (%s, %s, ...)` for a long list of values, e.g. one export chunk's 2,000 ticket ids.
-
-    On PostgreSQL it is `column = ANY(%s)` with one array parameter instead: the same plan, but the
-    statement stays short, so parsing and binding it does not grow with the list (five times faster
-    for 2,000 ids here). An empty list matches nothing.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column, values):
-        super().__init__()
-        self.column = column
-        self.values = list(values)
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        clone = self.copy()
-        if isinstance(self.column, str):
-            clone.column = query.resolve_ref(self.column)
-        return clone
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_sql(self, compiler, connection):
-        if not self.values:
-            return "1 = 0", []
-        column, params = compiler.compile(self.column)
-        return f"{column} IN ({', '.join(['%s'] * len(self.values))})", [*params, *self.values]
-
-    def as_postgresql(self, compiler, connection):
-        if not self.values:
-            return "1 = 0", []
-        column, params = compiler.compile(self.column)
-        return f"{column} = ANY(%s)", [*params, self.values]
-
-
-class SecondsSince(Func):
-    """Whole seconds from a datetime column to `now` (0 when the column is NULL), plus an integer column.
-
-    The one place the SQL differs by database: EXTRACT(EPOCH ...) on PostgreSQL, julianday() on SQLite.
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, column, now, plus):
-        super().__init__(F(column), Value(now, output_field=DateTimeField()), F(plus))
-
-    def as_postgresql(self, compiler, connection):
-        (since, since_params), (now, now_params), (plus, plus_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
-        )
-        sql = f"({plus} + COALESCE(CAST(EXTRACT(EPOCH FROM ({now} - {since})) AS integer), 0))"
-        return sql, [*plus_params, *now_params, *since_params]
-
-    def as_sqlite(self, compiler, connection):
-        (since, since_params), (now, now_params), (plus, plus_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
-        )
-        sql = f"({plus} + COALESCE(CAST((julianday({now}) - julianday({since})) * 86400 AS integer), 0))"
-        return sql, [*plus_params, *now_params, *since_params]
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotSupportedError(f"SecondsSince has no SQL for {connection.vendor}")
-
-
-def seconds_since(column, now, *, plus):
-    return SecondsSince(column, now, plus)
+# The related rows the ticket page's header and form show, joined in the ticket's own query.
+DETAIL_RELATED = (
+    "assignee", "team", "sub_status", "ticket_type", "category", "contact", "account", "parent", "created_by"
+)
 
 
 # The five tabs of SPEC L1, in their order: (key, label, export file name).

@@ -7,10 +7,10 @@ from the current display values and undoing, newest first, every change made aft
 
 from configurations.models import CustomField
 
-from .actions.base import field_display, field_label, user_display
+from .display import HIDDEN_SOURCE, SOURCE_FIELDS, field_display, field_label, user_display
 from .models import CustomFieldValue, TicketEvent, TicketLink
 from .models.tickets import display_custom_value
-from .queries import RowValueBefore
+from .db import RowValueBefore
 
 # The fields the snapshot shows, in the order of the ticket form; custom fields follow.
 FIELDS = (
@@ -38,7 +38,8 @@ FIELDS = (
 )
 LIST_FIELDS = {"tags", "links", "followers"}
 ALWAYS_SHOWN = {"title", "status", "priority", "assignee", "team", "tags"}
-# Followers are logged one person at a time ([None, name] added, [name, None] removed).
+# Followers are logged as the lists before and after; events written before that logged one
+# person at a time ([None, name] added, [name, None] removed), which replay still undoes.
 DELTA_FIELDS = {"followers"}
 # Recorded in the history but not fields of the ticket.
 NOT_FIELDS = {"note", "reopened"}
@@ -57,7 +58,7 @@ def replay(current, newer_changes):
             if name in NOT_FIELDS or not isinstance(pair, (list, tuple)) or len(pair) != 2:
                 continue
             old, new = pair
-            if name in DELTA_FIELDS:
+            if name in DELTA_FIELDS and not isinstance(old, list) and not isinstance(new, list):
                 people = list(state.get(name) or [])
                 if new is not None and new in people:
                     people.remove(new)
@@ -102,7 +103,7 @@ def newer_changes(ticket, event):
     )
 
 
-def snapshot_rows(then, now):
+def snapshot_rows(then, now, *, hide_source=False):
     """Rows for the template: label, the value then, the value now, and whether it differs.
 
     A field empty both then and now is left out, except the few every agent looks for.
@@ -116,6 +117,9 @@ def snapshot_rows(then, now):
         if name in NOT_FIELDS:
             continue
         old, current = then.get(name), now.get(name)
+        if hide_source and name in SOURCE_FIELDS:
+            # SPEC R4: the source is hidden from people without access to its channel and product.
+            old, current = (HIDDEN_SOURCE if old else None), (HIDDEN_SOURCE if current else None)
         if name not in ALWAYS_SHOWN and old in (None, "", [], "No") and old == current:
             continue  # empty (or not archived) then and now: nothing to see
         if name.startswith("custom:"):
@@ -135,13 +139,13 @@ def snapshot_rows(then, now):
     return rows
 
 
-def ticket_as_it_was(ticket, event):
-    """The snapshot rows of `ticket` right after `event`."""
+def ticket_as_it_was(ticket, event, *, hide_source=False):
+    """The snapshot rows of `ticket` right after `event`; `hide_source` redacts the source (SPEC R4)."""
     now = current_values(ticket)
     then = replay(now, newer_changes(ticket, event))
-    return snapshot_rows(then, now)
+    return snapshot_rows(then, now, hide_source=hide_source)
 
 
-def ticket_now(ticket):
+def ticket_now(ticket, *, hide_source=False):
     now = current_values(ticket)
-    return snapshot_rows(now, now)
+    return snapshot_rows(now, now, hide_source=hide_source)

@@ -4,7 +4,8 @@ Admins are Django staff/superusers; the Admin group also holds every right, so a
 can be given to anyone in Django admin without making them a superuser.
 """
 
-AGENT = ["create_own_views", "bulk_edit_tickets", "export_tickets"]
+# Working on tickets at all (SPEC R2) is a right too: an active user in no role has none.
+AGENT = ["work_on_tickets", "create_own_views", "bulk_edit_tickets", "export_tickets"]
 TEAM_LEADER = AGENT + [
     "merge_tickets",
     "delete_ticket",

@@ -1,6 +1,9 @@
 import json
+import logging
 
 from django.contrib.messages import get_messages
+
+logger = logging.getLogger(__name__)
 
 
 class HtmxMessagesMiddleware:
@@ -32,3 +35,62 @@ class HtmxMessagesMiddleware:
         triggers["messages"] = items
         response["HX-Trigger"] = json.dumps(triggers)
         return response
+
+
+class RightsMiddleware:
+    """Refuse a request before its view runs unless the user holds the right its route needs (SPEC R3).
+
+    The rights come from tickets_site/rights.py; a route missing there is refused for everyone.
+    Django admin keeps its own checks. Anonymous users never get here for a route that needs
+    sign-in: LoginRequiredMiddleware, before this one, sends them to the sign-in page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._rights = None
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from tickets.access import WORK, RightRequired, has_right
+
+        from . import rights
+
+        match = request.resolver_match
+        if match is None or match.namespace == "admin":
+            return None
+        if self._rights is None:
+            self._rights = rights.url_rights()
+        needed = self._rights.get(match.view_name)
+        if needed == rights.PUBLIC:
+            return None
+        if needed == rights.SIGNED_IN:
+            return None if request.user.is_authenticated else self._refuse(request, None)
+        if needed is None:
+            logger.error("No entry in tickets_site/rights.py for the route %s: refused", match.view_name)
+            return self._refuse(request, RightRequired(None, "This page is not open to anyone yet."))
+        if has_right(request.user, needed):
+            return None
+        if not has_right(request.user, WORK):
+            refusal = RightRequired(needed, "Your account has no helpdesk role yet. Ask an admin to give you the "
+                                            "Agent role.")
+        else:
+            refusal = RightRequired(needed)
+        return self._refuse(request, refusal)
+
+    def _refuse(self, request, refusal):
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponse
+
+        # Marked on the request, so a refusal by the rights table is told apart from a view's own 403.
+        request.refused_by_rights = True
+        if refusal is None:
+            raise PermissionDenied
+        if getattr(request, "htmx", False):
+            # An HTMX request swaps nothing on a 403: the reason comes as a toast instead.
+            response = HttpResponse(refusal.message, status=403, content_type="text/plain")
+            response["HX-Trigger"] = json.dumps({"messages": [{"message": refusal.message, "level": "error"}]})
+            response["HX-Reswap"] = "none"
+            return response
+        raise refusal

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "configurations",
     "tickets",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "tickets_site.middleware.RightsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -258,6 +260,8 @@ SILENCED_SYSTEM_CHECKS += ["models.W040"]
 # Product settings.
 HELPDESK_TAGS_PER_TICKET = 10
 HELPDESK_TAGS_PER_COMPANY = 350
+# Deleting a tag, sub-status, team, contact... used by more tickets than this runs in the background.
+HELPDESK_INLINE_REMOVAL_LIMIT = int(os.environ.get("HELPDESK_INLINE_REMOVAL_LIMIT", "200"))
 HELPDESK_NOTE_MAX_LENGTH = 500
 SUBSTATUS_NOTIFY_DELAY = int(os.environ.get("SUBSTATUS_NOTIFY_DELAY", "60"))
 # Customer messages (SPEC D4, N3). SMS_BACKEND: notifications.sms.FileBackend (under var/sms),

@@ -98,6 +98,7 @@ def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
     mine = page.locator("#ticket-form")
     mine.get_by_role("button", name="Edit").click()
     mine.get_by_label("Title").fill("Printer on fire, third floor")
+    mine.get_by_label("Priority").select_option("low")
 
     sign_in(second, asgi_server, "bob", password)
     second.goto(asgi_server.url + ticket.get_absolute_url())

@@ -293,7 +293,10 @@ def test_agent_saves_picks_and_deletes_a_filter_scheme(live_server, page, alice,
 
 @pytest.mark.spec("R3", "L7")
 def test_without_the_right_there_is_no_add_view_button(live_server, page, alice, password):
+    from django.contrib.auth.models import Permission
+
     alice.groups.clear()
+    alice.user_permissions.add(Permission.objects.get(content_type__app_label="tickets", codename="work_on_tickets"))
     sign_in(page, live_server, "alice", password)
     expect(page.locator("#views-nav")).to_be_visible()
     expect(page.get_by_role("link", name="Add View")).to_have_count(0)

@@ -26,7 +26,7 @@ def test_deep_page_predicate_is_an_index_condition_on_created_at_and_id(alice):
     make_ticket(alice, title="one")
     cursor = (timezone.now() + datetime.timedelta(days=1), 10**9)
     queryset = ticket_rows().filter(archived=False).order_by("-created_at", "-id")
-    from tickets.queries import RowValueBefore
+    from tickets.db import RowValueBefore
 
     plan = _explain(queryset.filter(RowValueBefore(("created_at", "id"), cursor))[:51])
     assert "Index Cond: (ROW(created_at, id) < ROW(" in plan, plan

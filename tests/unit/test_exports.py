@@ -523,7 +523,7 @@ def test_the_export_makes_the_same_number_of_queries_for_30_and_300_tickets(alic
 
 @pytest.mark.spec("L11")
 def test_in_list_matches_the_listed_values_on_either_database(alice):
-    from tickets.queries import InList
+    from tickets.db import InList
 
     first, second, third = (make_ticket(alice, title=f"Ticket {number}") for number in range(3))
 

@@ -234,11 +234,11 @@ def test_history_pages_cost_the_same_queries_for_5_or_60_events_with_or_without_
         return reverse("tickets:ticket_history", args=[ticket.pk]) + query
 
     alice_client.get(small.get_absolute_url())
-    # session + user, ticket, events (actors joined)
-    assert count_queries(alice_client, url(small)) == count_queries(alice_client, url(large)) == 4
+    # session + user, the user's rights (own and groups'), ticket, events (actors joined)
+    assert count_queries(alice_client, url(small)) == count_queries(alice_client, url(large)) == 6
     # + activities (authors joined) and their mentions
     assert count_queries(alice_client, url(small, "?activities=1")) == count_queries(
-        alice_client, url(large, "?activities=1")) == 6
+        alice_client, url(large, "?activities=1")) == 8
 
 
 @pytest.mark.spec("D7")

@@ -513,7 +513,7 @@ def test_a_redelivered_task_resumes_after_the_rows_already_reported(lead, lead_c
 
 
 def test_an_unexpected_error_stops_the_import_keeping_only_whole_batches(lead, lead_client, monkeypatch):
-    import tickets.tasks.imports as task_module
+    import tickets.imports.running as task_module
     from tickets import actions
 
     upload(lead_client, csv_file("Title\nOne\nTwo\nThree\n"))

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tickets import actions
 from tickets.models import Ticket
-from tickets.queries import RowValueBefore, page_after, ticket_rows
+from tickets.db import RowValueBefore
+from tickets.queries import page_after, ticket_rows
 
 from ..factories import make_ticket
 

@@ -416,8 +416,9 @@ def test_the_activities_page_costs_the_same_queries_for_5_or_60_notes(clock, ali
     def page(ticket):
         return lambda: alice_client.get(reverse("tickets:ticket_activities", args=[ticket.pk]), **HTMX)
 
-    # session + user, ticket, activities (author and contact joined), their mentions
-    assert count_queries(page(small)) == count_queries(page(large)) == 5
+    # session + user, the user's rights (own and groups'), ticket, activities (author and contact
+    # joined), their mentions
+    assert count_queries(page(small)) == count_queries(page(large)) == 7
 
 
 @pytest.mark.spec("D2", "D6", "D7")

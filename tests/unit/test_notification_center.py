@@ -272,15 +272,18 @@ def test_a_new_notification_is_pushed_to_the_persons_group_after_commit(alice, o
     assert message["payload"]["title"] == "Import of tickets.xlsx finished"
 
 
-@pytest.mark.spec("N1")
+@pytest.mark.spec("N1", "R2")
+@pytest.mark.django_db(transaction=True)  # the consumer checks rights in a worker thread
 def test_the_notification_socket_needs_a_signed_in_person(alice):
     from channels.testing import WebsocketCommunicator
     from django.contrib.auth.models import AnonymousUser
 
     from notifications.consumers import NotificationConsumer
+    from tickets_site.rights import WEBSOCKET_ROUTES
 
     async def connect(user):
-        communicator = WebsocketCommunicator(NotificationConsumer.as_asgi(), "/ws/notifications/")
+        app = NotificationConsumer.as_asgi(required_right=WEBSOCKET_ROUTES["ws/notifications/"])
+        communicator = WebsocketCommunicator(app, "/ws/notifications/")
         communicator.scope["user"] = user
         connected, _ = await communicator.connect()
         await communicator.disconnect()

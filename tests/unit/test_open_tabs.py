@@ -319,6 +319,7 @@ def render_bar(user, path="/tickets/"):
     request = RequestFactory().get(path)
     request.user = user
     request.resolver_match = resolve(path)
+    user.get_all_permissions()  # read once per request by the rights middleware, before any page part
     with CaptureQueriesContext(connection) as queries:
         html = Template("{% load open_tabs %}{% open_tabs_bar %}").render(Context({"request": request}))
     return html, len(queries)

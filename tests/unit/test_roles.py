@@ -8,7 +8,7 @@ from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-AGENT_RIGHTS = {"create_own_views", "bulk_edit_tickets", "export_tickets"}
+AGENT_RIGHTS = {"work_on_tickets", "create_own_views", "bulk_edit_tickets", "export_tickets"}
 TEAM_LEADER_RIGHTS = AGENT_RIGHTS | {
     "merge_tickets",
     "delete_ticket",

@@ -67,9 +67,12 @@ def bob_client(bob):
 
 @pytest.fixture
 def no_rights(support_team):
-    """An agent whose Agent role was taken away: no right to create views (R3)."""
+    """An agent who works on tickets but was not given the right to create views (R3)."""
+    from django.contrib.auth.models import Permission
+
     user = UserFactory(username="nora", first_name="Nora", last_name="Noright")
     user.groups.clear()
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="tickets", codename="work_on_tickets"))
     support_team.members.add(user)
     return user
 

@@ -10,37 +10,22 @@ from tickets import actions
 from tickets.models import Ticket, TicketEvent, UserPreference
 
 from ..conftest import csrf_post
-from ..factories import CategoryFactory, CustomFieldFactory, SubStatusFactory, make_ticket
+from ..forms import submitted, with_changes
+from ..factories import CategoryFactory, CustomFieldFactory, SLAPolicyFactory, SubStatusFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
 
-def form_data(ticket, **changes):
-    """What the form posts when nothing was touched, with some fields changed."""
-    data = {
-        "title": ticket.title,
-        "description": ticket.description,
-        "ticket_type": ticket.ticket_type_id or "",
-        "priority": ticket.priority,
-        "status": ticket.status,
-        "sub_status": ticket.sub_status_id or "",
-        "category": ticket.category_id or "",
-        "customer": "",
-        "account": ticket.account_id or "",
-        "assignee": ticket.assignee_id or "",
-        "team": ticket.team_id or "",
-        "deadline": ticket.deadline.strftime("%Y-%m-%dT%H:%M") if ticket.deadline else "",
-        "reopen_at": "",
-        "followers": [user.pk for user in ticket.followers.all()],
-        "version": ticket.version,
-    }
-    data.update(changes)
-    return data
+def form_data(client, ticket, **changes):
+    """What the edit form posts, as the page rendered it (values and the values loaded), with some fields changed."""
+    url = reverse("tickets:ticket_form", args=[ticket.pk])
+    html = client.get(url, {"edit": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    return with_changes(submitted(html, action=url), **changes)
 
 
-def save(client, ticket, **changes):
-    return csrf_post(client, reverse("tickets:ticket_form", args=[ticket.pk]), form_data(ticket, **changes),
-                     HTTP_HX_REQUEST="true")
+def save(client, ticket, *, data=None, **changes):
+    data = data if data is not None else form_data(client, ticket, **changes)
+    return csrf_post(client, reverse("tickets:ticket_form", args=[ticket.pk]), data, HTTP_HX_REQUEST="true")
 
 
 @pytest.mark.spec("D3")
@@ -61,18 +46,30 @@ def test_edit_shows_the_fields_and_save_changes_them_through_the_action(alice_cl
 
 
 @pytest.mark.spec("D3")
-def test_a_stale_save_is_refused_and_names_who_changed_what(alice_client, alice, bob):
+def test_a_stale_save_of_a_field_someone_changed_is_refused_and_names_who_changed_it(alice_client, alice, bob):
     ticket = make_ticket(alice, title="Printer on fire")
-    loaded = Ticket.objects.get(pk=ticket.pk)
+    loaded = form_data(alice_client, ticket, title="My new title", priority=Priority.LOW)
     actions.update_ticket(ticket, bob, version=1, priority=Priority.HIGH)
 
-    response = save(alice_client, loaded, title="My new title")
+    response = save(alice_client, ticket, data=loaded)
     assert response.status_code == 409
     html = response.content.decode()
     assert "Bob Baker changed Priority" in html
     assert 'value="My new title"' in html  # the person's input is kept, not lost
     ticket.refresh_from_db()
     assert ticket.title == "Printer on fire" and ticket.priority == Priority.HIGH
+
+
+@pytest.mark.spec("D3")
+def test_a_stale_save_of_other_fields_is_saved_keeping_the_colleagues_change(alice_client, alice, bob):
+    ticket = make_ticket(alice, title="Printer on fire")
+    loaded = form_data(alice_client, ticket, title="My new title")
+    actions.update_ticket(ticket, bob, version=1, priority=Priority.HIGH)
+
+    response = save(alice_client, ticket, data=loaded)
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.priority) == ("My new title", Priority.HIGH)
 
 
 @pytest.mark.spec("D3", "T7")
@@ -105,7 +102,7 @@ def test_an_archived_ticket_cannot_be_edited(alice_client, alice):
     ticket = actions.archive(make_ticket(alice), alice)
     page = alice_client.get(reverse("tickets:ticket_form", args=[ticket.pk]), {"edit": "1"}).content.decode()
     assert 'name="priority"' not in page and ">Edit<" not in page
-    response = save(alice_client, ticket, priority=Priority.URGENT)
+    response = save(alice_client, ticket, data={"priority": Priority.URGENT, "version": ticket.version})
     assert response.status_code == 409
     assert Ticket.objects.get(pk=ticket.pk).priority == Priority.NORMAL
 
@@ -143,13 +140,55 @@ def test_the_print_view_shows_the_ticket_with_its_notes_and_history(alice_client
 
 
 @pytest.mark.spec("D3", "N2")
-def test_followers_are_edited_in_the_form(alice_client, alice, bob, carol):
+def test_followers_are_edited_in_the_form_as_one_save(alice_client, alice, bob, carol):
     ticket = make_ticket(alice, followers=[carol])
     response = save(alice_client, ticket, followers=[bob.pk])
     assert response.status_code == 200
     assert list(ticket.followers.all()) == [bob]
-    kinds = set(ticket.events.values_list("kind", flat=True))
-    assert {TicketEvent.Kind.FOLLOWED, TicketEvent.Kind.UNFOLLOWED} <= kinds
+    event = ticket.events.get(version=2)
+    assert (event.kind, event.changes) == (TicketEvent.Kind.UPDATED, {"followers": [["Carol Cole"], ["Bob Baker"]]})
+    assert ticket.events.count() == 2
+
+
+@pytest.mark.spec("D3", "N2")
+def test_a_stale_form_changing_only_followers_keeps_a_colleagues_follower_change(alice_client, alice, bob, carol):
+    ticket = make_ticket(alice)
+    loaded = form_data(alice_client, ticket, followers=[carol.pk])
+    actions.follow(ticket, bob, bob)
+
+    response = save(alice_client, ticket, data=loaded)
+
+    assert response.status_code == 200
+    assert set(ticket.followers.all()) == {bob, carol}
+
+
+@pytest.mark.spec("D3", "D5")
+def test_a_colleagues_note_while_editing_never_blocks_the_save(alice_client, alice, bob):
+    ticket = make_ticket(alice)
+    loaded = form_data(alice_client, ticket, priority=Priority.HIGH)
+    actions.add_note(ticket, bob, "Customer called again")
+
+    response = save(alice_client, ticket, data=loaded)
+
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.version) == (Priority.HIGH, 3)
+
+
+@pytest.mark.spec("D3", "T8")
+def test_saving_without_touching_the_deadline_keeps_it_automatic(alice_client, alice):
+    import datetime as dt
+
+    category = CategoryFactory(sla_policy=SLAPolicyFactory(normal_minutes=8 * 60, urgent_minutes=60))
+    created = dt.datetime(2024, 6, 3, 9, 0, 17, 250000, tzinfo=dt.UTC)  # an SLA deadline keeps these seconds
+    ticket = make_ticket(alice, category=category, created_at=created)
+
+    assert save(alice_client, ticket, title="New title").status_code == 200
+    assert save(alice_client, Ticket.objects.get(pk=ticket.pk), priority=Priority.URGENT).status_code == 200
+
+    saved = Ticket.objects.get(pk=ticket.pk)
+    assert saved.deadline_is_manual is False
+    assert saved.deadline == created + dt.timedelta(hours=1)
 
 
 @pytest.mark.spec("D9", "R4")

@@ -7,6 +7,9 @@ changes, and publishes the live event after the commit. A refused change raises 
 """
 
 from .attachments import attach_files, remove_attachment
+from .bookkeeping import add_time_spent, claim_sla_risk_alert
+from .bulk import BULK_ACTIONS, bulk_apply
+from .detach import detach_from_ticket, is_detachable, run_removal, start_removal, tickets_using
 from .background import without_background_work
 from .base import TicketConflict, TicketRuleError
 from .messages import claim_substatus_notification
@@ -36,14 +39,18 @@ from .relations import (
 )
 
 __all__ = [
+    "BULK_ACTIONS",
     "EDITABLE_FIELDS",
     "UNSET",
     "TicketConflict",
     "TicketRuleError",
     "add_note",
     "add_tag",
+    "add_time_spent",
     "archive",
     "attach_files",
+    "bulk_apply",
+    "claim_sla_risk_alert",
     "claim_substatus_notification",
     "assign",
     "change_status",
@@ -51,13 +58,18 @@ __all__ = [
     "create_ticket",
     "delete_note",
     "delete_ticket",
+    "detach_from_ticket",
     "edit_note",
     "follow",
+    "is_detachable",
     "link_tickets",
     "remove_attachment",
     "remove_tag",
     "reopen_when_due",
+    "run_removal",
     "set_parent",
+    "start_removal",
+    "tickets_using",
     "unarchive",
     "unassign",
     "unfollow",

@@ -5,7 +5,8 @@
 - A note with @mentions tells the mentioned agents (SPEC D5).
 
 `without_background_work()` turns this off for bulk jobs that must not message anyone, such as
-loading demo data.
+loading demo data; `without_customer_messages()` keeps everything but the customer message, for
+changes the customer's case did not undergo (a sub-status replaced by another when it is deleted).
 """
 
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 _enabled = ContextVar("ticket_background_work", default=True)
+_customer_messages = ContextVar("ticket_customer_messages", default=True)
 
 
 @contextmanager
@@ -27,13 +29,23 @@ def without_background_work():
         _enabled.reset(token)
 
 
+@contextmanager
+def without_customer_messages():
+    token = _customer_messages.set(False)
+    try:
+        yield
+    finally:
+        _customer_messages.reset(token)
+
+
 def enqueue_background_work(change, event):
     if not _enabled.get():
         return
     from notifications import tasks  # the tasks call the actions: imported late to avoid a cycle
 
     ticket = change.ticket
-    if "sub_status" in change.changes and ticket.sub_status_id and ticket.sub_status.notify_channel:
+    notify_customer = _customer_messages.get() and ticket.sub_status_id and ticket.sub_status.notify_channel
+    if "sub_status" in change.changes and notify_customer:
         token = ticket.sub_status_changed_at.isoformat()
         transaction.on_commit(
             partial(

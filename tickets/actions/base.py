@@ -6,19 +6,20 @@ out the derived columns are brought up to date, the version is bumped, exactly o
 is written and the live event is published after the commit.
 """
 
-import datetime
 from contextlib import contextmanager
-from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from configurations.models import CustomField, Status
+from configurations.models import Status
 
 from .. import sla
+from ..access import WORK, require_right
 from ..counts import bump_generation
+from ..display import field_display, field_label, user_display
 from ..live import publish_on_commit
 from .background import enqueue_background_work
+from .guard import ticket_writes
 from ..models import Ticket, TicketEvent
 
 
@@ -37,57 +38,6 @@ class TicketConflict(TicketRuleError):
     def __init__(self, message, *, events):
         super().__init__(message)
         self.events = events
-
-
-def user_display(user):
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
-
-
-def display_value(value):
-    """What the history shows for a value: readable, JSON-safe."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, models.Model):
-        if hasattr(value, "get_username"):
-            return user_display(value)
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    return value
-
-
-def field_display(ticket, name):
-    field = Ticket._meta.get_field(name)
-    value = getattr(ticket, name)
-    if field.choices and value is not None:
-        return dict(field.flatchoices).get(value, value)
-    return display_value(value)
-
-
-LABELS = {"links": "Linked tickets", "source_url": "Source link", "reopened": "Re-opened", "note": "Note"}
-
-
-def field_label(name):
-    """The label a person knows a changed field by ("Priority", "Assigned agent", a custom field's name)."""
-    if name in LABELS:
-        return LABELS[name]
-    if name.startswith("custom:"):
-        key = name.split(":", 1)[1]
-        custom = CustomField.objects.filter(key=key).values_list("name", flat=True).first()
-        return custom or key
-    try:
-        label = str(Ticket._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - names like "note" or "links" are not model fields
-        label = name.replace("_", " ")
-    return label[:1].upper() + label[1:]
 
 
 class TicketChange:
@@ -247,23 +197,22 @@ def manual_at_risk(ticket):
     return ticket.deadline - total * 0.2 if total.total_seconds() > 0 else ticket.deadline
 
 
-def _conflict(ticket, expected_version):
-    events = list(
-        TicketEvent.objects.filter(ticket=ticket, version__gt=expected_version)
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
+def _conflict(events, fields):
+    """The refusal of a stale save: who changed which of the fields it would have saved (SPEC D3)."""
     people = []
-    fields = []
+    labels = []
     for event in events:
+        touched = [name for name in event.changes if name in fields]
+        if not touched:
+            continue
         if event.actor_name not in people:
             people.append(event.actor_name)
-        for name in event.changes:
+        for name in touched:
             label = field_label(name)
-            if label not in fields:
-                fields.append(label)
+            if label not in labels:
+                labels.append(label)
     who = " and ".join(people) or "Someone"
-    what = ", ".join(fields) or "the ticket"
+    what = ", ".join(labels) or "the ticket"
     return TicketConflict(
         f"{who} changed {what} while you were editing. Your changes were not saved: "
         "reload the ticket to see the new values, then apply your edit again.",
@@ -271,18 +220,39 @@ def _conflict(ticket, expected_version):
     )
 
 
+def _check_version(ticket, expected_version, guarded):
+    """Refuse a save made on an older version if what changed since touches the fields it saves.
+
+    `guarded` is the set of fields (history keys) the save changes; None guards the whole ticket.
+    Changes to other fields (a colleague's note, tag, follow or attachment, or another field of the
+    form) are kept and the save goes ahead.
+    """
+    events = list(
+        TicketEvent.objects.filter(ticket=ticket, version__gt=expected_version)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    touched = {name for event in events for name in event.changes}
+    clashing = touched if guarded is None else touched & set(guarded)
+    if clashing or (guarded is None and events):
+        raise _conflict(events, clashing or touched)
+
+
 def _pk(ticket):
     return ticket.pk if isinstance(ticket, Ticket) else int(ticket)
 
 
 @contextmanager
-def changing(ticket, actor, kind, *, expected_version=None, allow_archived=False):
+def changing(ticket, actor, kind, *, expected_version=None, guarded=None, allow_archived=False):
     """Lock the ticket, check the shared rules, and yield a TicketChange to fill in.
 
-    Archived tickets are read-only (SPEC T4) unless the action is one that applies to them.
-    A stale `expected_version` raises TicketConflict naming who changed what (SPEC D3).
+    Only agents change tickets (SPEC R2); None is the system. Archived tickets are read-only
+    (SPEC T4) unless the action is one that applies to them. With `expected_version` (a form's
+    save), changes made since that version to the `guarded` fields raise TicketConflict naming
+    who changed what (SPEC D3); changes to other fields do not.
     """
-    with transaction.atomic():
+    require_right(actor, WORK)
+    with ticket_writes(), transaction.atomic():
         try:
             locked = Ticket.objects.select_for_update().get(pk=_pk(ticket))
         except Ticket.DoesNotExist:
@@ -290,7 +260,7 @@ def changing(ticket, actor, kind, *, expected_version=None, allow_archived=False
         if locked.archived and not allow_archived:
             raise TicketRuleError(f"{locked.reference} is archived and can't be changed. Unarchive it first.")
         if expected_version is not None and int(expected_version) != locked.version:
-            raise _conflict(locked, int(expected_version))
+            _check_version(locked, int(expected_version), guarded)
         change = TicketChange(locked, actor, kind)
         yield change
         change.finish()

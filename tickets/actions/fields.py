@@ -11,7 +11,10 @@ from configurations.models import CustomField, Priority, Status, SubStatus
 
 from ..models import CustomFieldValue, Ticket, TicketEvent
 from ..models.tickets import display_custom_value
-from .base import TicketChange, TicketRuleError, changing, display_value, manual_at_risk, refresh_deadline
+from ..access import WORK, require_right
+from ..display import display_value, user_display
+from .base import TicketChange, TicketRuleError, changing, manual_at_risk, refresh_deadline
+from .guard import ticket_writes
 
 Kind = TicketEvent.Kind
 
@@ -165,13 +168,15 @@ def create_ticket(
 ):
     """Create a ticket and its first history event.
 
-    Rules: a title is required; at most HELPDESK_TAGS_PER_TICKET tags (T5); the sub-status must
-    belong to the status and the category's rules hold (T7); required custom fields are given
-    (T10); the deadline follows the SLA unless one is given (T8).
+    Rules: only agents create tickets (None is the system; imports run as their user); a title
+    is required; at most HELPDESK_TAGS_PER_TICKET tags (T5); the sub-status must belong to the
+    status and the category's rules hold (T7); required custom fields are given (T10); the
+    deadline follows the SLA unless one is given (T8).
     """
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"parent"}
     if unknown:
         raise TypeError(f"create_ticket() got unexpected fields: {', '.join(sorted(unknown))}")
+    require_right(actor, WORK)
     tags = list(tags)
     if len(tags) > settings.HELPDESK_TAGS_PER_TICKET:
         raise TicketRuleError(
@@ -181,7 +186,7 @@ def create_ticket(
     status = fields.pop("status", Status.SUBMITTED)
     if status not in Status.values:
         raise TicketRuleError(f"“{status}” is not a status.", field="status")
-    with transaction.atomic():
+    with ticket_writes(), transaction.atomic():
         ticket = Ticket(
             title=_clean_title(title),
             status=status,
@@ -216,19 +221,93 @@ def create_ticket(
     return ticket
 
 
-def update_ticket(ticket, actor, *, version, custom_values=None, **fields):
-    """Save the ticket form (SPEC D3): every editable field, custom fields included.
+def _guarded_fields(fields, custom_values):
+    """The history keys a form save changes: only a change since to one of these refuses it (SPEC D3)."""
+    guarded = set(fields) | {f"custom:{key}" for key in custom_values}
+    if custom_values:
+        # Which custom fields a ticket has depends on its category.
+        guarded.add("category")
+    return guarded
 
-    Refused with TicketConflict when `version` is not the ticket's current version, naming who
-    changed what since; category rules (T7) and custom field rules (T10) are enforced.
+
+def apply_followers(change, follow, unfollow):
+    """Add and remove followers as one change: what others did to the list meanwhile stays."""
+    followers = change.ticket.followers
+    current = {user.pk: user for user in followers.all()}
+    before = sorted(user_display(user) for user in current.values())
+    adding = [user for user in follow if user.pk not in current]
+    removing = [user for user in unfollow if user.pk in current]
+    if not adding and not removing:
+        return
+    followers.add(*adding)
+    followers.remove(*removing)
+    for user in removing:
+        current.pop(user.pk)
+    after = sorted(user_display(user) for user in [*current.values(), *adding])
+    change.record("followers", before, after)
+
+
+def apply_tags(change, add_tags, remove_tags):
+    """Add and remove tags as one change, within HELPDESK_TAGS_PER_TICKET (SPEC T5)."""
+    ticket = change.ticket
+    current = {tag.pk: tag for tag in ticket.tags.all()}
+    adding = [tag for tag in add_tags if tag.pk not in current]
+    removing = [tag for tag in remove_tags if tag.pk in current]
+    if not adding and not removing:
+        return
+    before = sorted(tag.name for tag in current.values())
+    after_count = len(current) - len(removing) + len(adding)
+    limit = settings.HELPDESK_TAGS_PER_TICKET
+    if after_count > limit:
+        raise TicketRuleError(
+            f"{ticket.reference} can have at most {limit} tags; this would give it {after_count}.", field="tags"
+        )
+    ticket.tags.remove(*removing)
+    ticket.tags.add(*adding)
+    for tag in removing:
+        current.pop(tag.pk)
+    change.record("tags", before, sorted(tag.name for tag in [*current.values(), *adding]))
+
+
+def check_parent(ticket, parent):
+    """A ticket can't be its own ancestor."""
+    ancestor, seen = parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == ticket.pk:
+            raise TicketRuleError(
+                f"{parent.reference} can't be the parent: it is this ticket or one of its children.", field="parent"
+            )
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
+def update_ticket(
+    ticket, actor, *, version, custom_values=None, follow=(), unfollow=(), add_tags=(), remove_tags=(),
+    parent=UNSET, **fields,
+):
+    """Save the ticket form (SPEC D3): every editable field, custom fields, followers, tags, parent.
+
+    One save is one action and one history event, whatever it changes. It is refused with
+    TicketConflict only when the ticket changed since `version` in a field this save changes
+    (a colleague's note, tag or follow meanwhile does not refuse it); followers and tags are applied
+    as what was added and removed, so a colleague's additions stay. Category rules (T7), custom
+    field rules (T10), the tag limit (T5) and the parent rule are enforced.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_ticket() got unexpected fields: {', '.join(sorted(unknown))}")
-    with changing(ticket, actor, Kind.UPDATED, expected_version=version) as change:
+    custom_values = custom_values or {}
+    guarded = _guarded_fields(fields, custom_values) | ({"parent"} if parent is not UNSET else set())
+    with changing(ticket, actor, Kind.UPDATED, expected_version=version, guarded=guarded) as change:
         _apply_fields(change, fields)
         if custom_values:
             _apply_custom_values(change, custom_values)
+        if parent is not UNSET:
+            if parent is not None:
+                check_parent(change.ticket, parent)
+            change.set("parent", parent)
+        apply_followers(change, follow, unfollow)
+        apply_tags(change, add_tags, remove_tags)
         if set(change.changes) <= {"status", "sub_status", "reopen_at"} and "status" in change.changes:
             change.kind = Kind.STATUS_CHANGED
     return change.ticket

@@ -20,6 +20,7 @@ from configurations.models import SubStatus
 
 from ..models import Activity, Ticket
 from ..models.customers import phone_validator
+from .guard import ticket_writes
 
 
 def _render(template, ticket):
@@ -106,5 +107,6 @@ def claim_substatus_notification(ticket_id, token, *, now=None):
             activity.save()
             return None
         activity.save()
-        Ticket.objects.filter(pk=ticket.pk).update(notified_sub_status=sub_status)
+        with ticket_writes():
+            Ticket.objects.filter(pk=ticket.pk).update(notified_sub_status=sub_status)
     return activity

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import transaction
 
 from ..models import Ticket, TicketEvent, TicketLink
-from .base import TicketRuleError, changing, user_display
+from .base import TicketRuleError, changing
+from .fields import apply_followers, check_parent
 
 Kind = TicketEvent.Kind
 
@@ -43,7 +44,8 @@ def remove_tag(ticket, actor, tag):
     return change.ticket
 
 
-def _linked_references(ticket):
+def linked_references(ticket):
+    """The references of the tickets linked to `ticket`, sorted, as the history records them."""
     ids = TicketLink.objects.filter(from_ticket=ticket).values_list("to_ticket_id", flat=True)
     return sorted(f"T-{pk:06d}" for pk in ids)
 
@@ -62,11 +64,11 @@ def link_tickets(ticket, actor, other):
         if TicketLink.objects.filter(from_ticket_id=ticket.pk, to_ticket_id=other.pk).exists():
             return ticket
         with changing(ticket, actor, Kind.LINKED) as change:
-            before = _linked_references(change.ticket)
+            before = linked_references(change.ticket)
             change.ticket.links.add(other)
             change.record("links", before, sorted([*before, other.reference]))
         with changing(other, actor, Kind.LINKED, allow_archived=True) as change_other:
-            before = [ref for ref in _linked_references(change_other.ticket) if ref != ticket.reference]
+            before = [ref for ref in linked_references(change_other.ticket) if ref != ticket.reference]
             change_other.record("links", before, sorted([*before, ticket.reference]))
     return change.ticket
 
@@ -76,13 +78,13 @@ def unlink_tickets(ticket, actor, other):
         first, second = sorted([ticket.pk, other.pk])
         list(Ticket.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk").values("pk"))
         with changing(ticket, actor, Kind.UNLINKED) as change:
-            before = _linked_references(change.ticket)
+            before = linked_references(change.ticket)
             if other.reference not in before:
                 return change.ticket
             change.ticket.links.remove(other)
             change.record("links", before, [ref for ref in before if ref != other.reference])
         with changing(other, actor, Kind.UNLINKED, allow_archived=True) as change_other:
-            after = _linked_references(change_other.ticket)
+            after = linked_references(change_other.ticket)
             change_other.record("links", sorted([*after, ticket.reference]), after)
     return change.ticket
 
@@ -91,20 +93,14 @@ def follow(ticket, actor, user=None):
     """Add a follower (the actor by default); followers hear of the ticket's changes (SPEC N2)."""
     user = user or actor
     with changing(ticket, actor, Kind.FOLLOWED) as change:
-        if change.ticket.followers.filter(pk=user.pk).exists():
-            return change.ticket
-        change.ticket.followers.add(user)
-        change.record("followers", None, user_display(user))
+        apply_followers(change, [user], [])
     return change.ticket
 
 
 def unfollow(ticket, actor, user=None):
     user = user or actor
     with changing(ticket, actor, Kind.UNFOLLOWED) as change:
-        if not change.ticket.followers.filter(pk=user.pk).exists():
-            return change.ticket
-        change.ticket.followers.remove(user)
-        change.record("followers", user_display(user), None)
+        apply_followers(change, [], [user])
     return change.ticket
 
 
@@ -112,15 +108,7 @@ def set_parent(ticket, actor, parent):
     """Make `parent` the parent ticket, or clear it with None. A ticket can't be its own ancestor."""
     with changing(ticket, actor, Kind.PARENT_CHANGED) as change:
         if parent is not None:
-            ancestor, seen = parent, set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == change.ticket.pk:
-                    raise TicketRuleError(
-                        f"{parent.reference} can't be the parent: it is this ticket or one of its children.",
-                        field="parent",
-                    )
-                seen.add(ancestor.pk)
-                ancestor = ancestor.parent
+            check_parent(change.ticket, parent)
         change.set("parent", parent)
     return change.ticket
 

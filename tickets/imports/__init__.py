@@ -9,7 +9,7 @@ Two steps, so that nothing is half-imported:
    whole file (a few queries, then dictionaries), and gives each row either the data to create its
    ticket or the reasons it can't be imported. The result is plain JSON: it is stored on the
    `TicketImport` for the preview and for the task, which turns it into `create_ticket()`
-   arguments with `ticket_arguments()` (creating.py; the task is tickets/tasks/imports.py).
+   arguments with `ticket_arguments()` (creating.py); running.py starts, confirms and runs imports.
 
 Contacts are found by email (case-insensitive) or phone; a row that names a new email or phone
 together with a Customer name creates that contact when its ticket is created. Accounts, agents,
@@ -20,6 +20,7 @@ The names other modules use are re-exported here: import them from `tickets.impo
 
 from .checking import check_upload
 from .creating import References, ticket_arguments
+from . import running
 from .reading import COLUMNS, ImportFileError, column_help
 
-__all__ = ["COLUMNS", "ImportFileError", "References", "check_upload", "column_help", "ticket_arguments"]
+__all__ = ["COLUMNS", "ImportFileError", "References", "check_upload", "column_help", "running", "ticket_arguments"]

@@ -11,11 +11,12 @@ import datetime
 import io
 import re
 import zipfile
-from pathlib import PurePath
 
 from django.conf import settings
 
 from configurations.models import CustomField
+
+from ..uploads import UploadRefused, check_uploads, import_limits
 
 # Column key, header as written in the template, other headers accepted, what the column takes.
 COLUMNS = [
@@ -89,16 +90,11 @@ def cell_text(value):
 
 def read_upload(upload):
     """(headers, [(row number, [cells])]) from an uploaded .xlsx or .csv file, or ImportFileError."""
-    name = PurePath(upload.name or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise ImportFileError("Choose an Excel workbook (.xlsx) or a CSV file (.csv).")
-    limit = settings.HELPDESK_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ImportFileError(f"“{name}” is {upload.size / 1048576:.1f} MB; an import can be at most "
-                              f"{limit / 1048576:.0f} MB. Split it into smaller files.")
-    if upload.size == 0:
-        raise ImportFileError(f"“{name}” is empty.")
+    try:
+        (checked,) = check_uploads([upload], import_limits())
+    except UploadRefused as refused:
+        raise ImportFileError(refused.message) from None
+    name, suffix = checked.name, checked.suffix
     upload.seek(0)
     rows = _xlsx_rows(upload, name) if suffix == ".xlsx" else _csv_rows(upload, name)
     headers, data = _split_header(rows, name)

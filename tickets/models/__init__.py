@@ -5,7 +5,7 @@ from .preferences import TicketVisit, UserPreference
 from .presence import TicketPresence, WorkSession
 from .saved_views import FilterScheme, MyViewEntry, TicketView
 from .tickets import CustomFieldValue, Ticket, TicketLink
-from .transfers import TicketExport, TicketImport
+from .transfers import Removal, TicketExport, TicketImport
 
 __all__ = [
     "Account",
@@ -15,6 +15,7 @@ __all__ = [
     "CustomFieldValue",
     "FilterScheme",
     "MyViewEntry",
+    "Removal",
     "Ticket",
     "TicketEvent",
     "TicketExport",

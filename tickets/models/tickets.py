@@ -123,6 +123,7 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [
+            ("work_on_tickets", "Can work on tickets: view, edit, assign, tag, link, note, archive"),
             ("create_own_views", "Can create own ticket views"),
             ("bulk_edit_tickets", "Can bulk edit tickets"),
             ("merge_tickets", "Can merge tickets"),

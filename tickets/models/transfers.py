@@ -81,3 +81,43 @@ class TicketImport(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Removal(models.Model):
+    """Deleting a configuration value, contact, account or person that many tickets use (SPEC X1, T11).
+
+    Each ticket that uses it is changed through the actions first (an event, a version bump and a
+    live event each), in batches by a worker, with progress; the object itself goes last. With a
+    replacement, the tickets get that instead.
+    """
+
+    State = JobState
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="removals")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=300, help_text="What is being deleted, as shown to people")
+    replacement_id = models.PositiveBigIntegerField(null=True, blank=True)
+    replacement_label = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    tickets_total = models.PositiveIntegerField(default=0)
+    tickets_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One removal of an object at a time: a second click follows the one running.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], condition=Q(state__in=ACTIVE_STATES), name="removal_one_running"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def percent(self):
+        return int(100 * self.tickets_done / self.tickets_total) if self.tickets_total else 100

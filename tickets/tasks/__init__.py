@@ -5,6 +5,7 @@ Celery discovers `tickets.tasks`; each module below registers its tasks under an
 
 from .exports import run_export
 from .imports import run_import
+from .removals import run_removal
 from .timers import expire_presence, notify_sla_at_risk, reopen_due_tickets
 
-__all__ = ["expire_presence", "notify_sla_at_risk", "reopen_due_tickets", "run_export", "run_import"]
+__all__ = ["expire_presence", "notify_sla_at_risk", "reopen_due_tickets", "run_export", "run_import", "run_removal"]

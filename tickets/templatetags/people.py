@@ -3,13 +3,9 @@
 from django import template
 from django.utils.html import format_html
 
+from ..display import initials, user_display
+
 register = template.Library()
-
-
-def initials(user):
-    if user.first_name or user.last_name:
-        return f"{user.first_name[:1]}{user.last_name[:1]}".upper()
-    return user.get_username()[:1].upper()
 
 
 @register.simple_tag
@@ -25,9 +21,7 @@ def avatar(user, size=""):
 
 @register.filter
 def person_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return user_display(user) or ""
 
 
 @register.filter

@@ -12,8 +12,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from ..actions.notes import MENTION
-from ..views.history import history_context
-from ..views.notes import activities_context
+from ..parts.activities import activities_context
+from ..parts.history import history_context
 
 register = template.Library()
 

@@ -8,7 +8,8 @@ the sidebar two (team views, the user's My views with their views), the menu one
 
 from django import template
 
-from ..views.sidebar import SCHEMES_TEMPLATE, SIDEBAR_TEMPLATE, list_back, schemes_context, sidebar_context
+from ..parts.workspace import SCHEMES_TEMPLATE, SIDEBAR_TEMPLATE, schemes_context, sidebar_context
+from ..saved_views import list_back
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """Attachments on a ticket: upload, download, delete (SPEC D10, DESIGN Security).
 
-- Uploads are checked before anything is stored: every file of a request is within the size limit
-  and of an allowed type, or none is kept (X2). Stored names are random (`attachment_path`).
+- Uploads are checked before anything is stored (tickets/uploads.py): every file of a request is
+  within the size limit and of an allowed type, or none is kept (X2). Stored names are random.
 - The content type saved and served comes from HELPDESK_ATTACHMENT_TYPES, never from the browser.
 - Downloads go through this view only: signed in, allowed to view the ticket, and the attachment
   fetched through that ticket (an id from another ticket is a 404, never someone else's file).
@@ -12,9 +12,6 @@ The Ticket row is not changed here (only tickets/actions may change it), so atta
 not yet write a history event: an add/remove attachment action belongs in tickets/actions.
 """
 
-from pathlib import PurePath
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -22,16 +19,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import actions
-from ..access import get_ticket_for_user
-from ..templatetags.ticket_relations import attachments_context, can_delete_attachment, filesize
-
-ATTACHMENTS_CARD = "tickets/detail/attachments.html#attachments-card"
-
-
-class UploadRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+from ..access import can_delete_attachment, get_ticket_for_user
+from ..parts.relations import ATTACHMENTS_CARD, attachments_context
+from ..uploads import UploadRefused, attachment_limits, check_uploads
 
 
 def _card(request, ticket, *, error=None, status=200):
@@ -45,51 +35,13 @@ def _card(request, ticket, *, error=None, status=200):
     return response
 
 
-def _allowed_types_text():
-    return ", ".join(ext.lstrip(".").upper() for ext in sorted(settings.HELPDESK_ATTACHMENT_TYPES))
-
-
-def check_uploads(files):
-    """Refuse the whole upload with one message naming every file that breaks a limit."""
-    if not files:
-        raise UploadRefused("Choose one or more files to upload.")
-    limit = settings.HELPDESK_ATTACHMENT_MAX_FILES
-    if len(files) > limit:
-        raise UploadRefused(f"Upload at most {limit} files at a time; you chose {len(files)}.")
-    max_bytes = settings.HELPDESK_ATTACHMENT_MAX_BYTES
-    problems = []
-    for upload in files:
-        name = PurePath(upload.name or "").name or "unnamed file"
-        suffix = PurePath(name).suffix.lower()
-        if suffix not in settings.HELPDESK_ATTACHMENT_TYPES:
-            kind = f"{suffix} files" if suffix else "files without an extension"
-            problems.append(f"“{name}” can't be attached: {kind} are not allowed.")
-        elif upload.size > max_bytes:
-            problems.append(
-                f"“{name}” is {filesize(upload.size)}; attachments can be at most {filesize(max_bytes)}."
-            )
-        elif upload.size == 0:
-            problems.append(f"“{name}” is empty.")
-    if problems:
-        if any("are not allowed" in problem for problem in problems):
-            problems.append(f"Allowed types: {_allowed_types_text()}.")
-        raise UploadRefused(" ".join(problems) + " Nothing was uploaded.")
-
-
 @require_POST
 def attachment_upload(request, pk):
     ticket = get_ticket_for_user(request.user, pk)
     files = request.FILES.getlist("files")
     try:
-        check_uploads(files)
-        uploads = []
-        for upload in files:
-            name = PurePath(upload.name).name
-            suffix = PurePath(name).suffix.lower()
-            if len(name) > 255:  # shorten the name, never the extension
-                name = name[: 255 - len(suffix)] + PurePath(name).suffix
-            uploads.append((upload, name, settings.HELPDESK_ATTACHMENT_TYPES[suffix]))
-        actions.attach_files(ticket, request.user, uploads)
+        uploads = check_uploads(files, attachment_limits())
+        actions.attach_files(ticket, request.user, [(item.file, item.name, item.content_type) for item in uploads])
     except UploadRefused as refused:
         return _card(request, ticket, error=refused.message)
     except actions.TicketRuleError as error:

@@ -1,18 +1,13 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from .. import presence
 from ..access import get_ticket_for_user
 from ..forms import TicketForm
 from ..models import Ticket, UserPreference
 from ..open_tabs import preference_for
+from ..parts.header import header_context, time_spent_context
+from ..queries import DETAIL_RELATED
 from .open_tabs import note_ticket_visit
-from .ticket_form import DETAIL_RELATED, header_context
-
-
-def time_spent_context(ticket):
-    total, agents = presence.time_spent(ticket)
-    return {"time_spent_total": total, "time_spent_agents": agents}
 
 
 def ticket_detail(request, pk):

@@ -1,7 +1,9 @@
 """Importing tickets from XLSX or CSV (SPEC L12): upload, preview, confirm, report.
 
-- Only people with the import right (`tickets.import_tickets`, R3) reach these views (403 otherwise);
-  an import is only ever shown to the person who uploaded it (404 for anyone else).
+- Only people with the import right (`tickets.import_tickets`, R3) reach these views (the rights
+  table, 403 otherwise), and tickets/imports/running.py checks it again where an import is
+  started, confirmed or cancelled; an import is only ever shown to the person who uploaded it (404
+  for anyone else).
 - Upload reads and checks the whole file at once (tickets/imports/). A file that can't be
   imported as a whole gets a message at the file field and nothing is stored; otherwise the checked
   rows are kept on a `TicketImport` in the PREVIEW state and the preview shows every row's problems.
@@ -15,8 +17,6 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -26,11 +26,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from configurations.models import Category, CustomField, Priority, Status, SubStatus, Tag, Team, TicketType
 
-from ..imports import COLUMNS, ImportFileError, check_upload, column_help
+from ..imports import COLUMNS, ImportFileError, check_upload, column_help, running
 from ..models import TicketImport
-from ..tasks import run_import
 
-IMPORT_RIGHT = "tickets.import_tickets"
 PAGE = "tickets/transfers/import_page.html"
 State = TicketImport.State
 PREVIEW_ROWS_SHOWN = 200
@@ -55,31 +53,16 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _require_right(request):
-    if not request.user.has_perm(IMPORT_RIGHT):
-        raise PermissionDenied("Importing tickets needs the import right.")
-
-
 def _own_import(request, pk, queryset=TicketImport.objects):
-    """The import with this id if the user may import and uploaded it; 404 for anyone else's."""
-    _require_right(request)
+    """The import with this id if the user uploaded it; 404 for anyone else's."""
     return get_object_or_404(queryset, pk=pk, user=request.user)
 
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_right(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with transaction.atomic():
-            job = TicketImport.objects.create(
-                user=request.user,
-                file=upload,
-                original_name=upload.name[:255],
-                rows=form.rows,
-                rows_total=len(form.rows),
-            )
+        job = running.start_import(request.user, form.cleaned_data["file"], form.rows)
         return HttpResponseRedirect(reverse("tickets:import_detail", args=[job.pk]))
     context = {
         "form": form,
@@ -122,32 +105,18 @@ def import_detail(request, pk):
 
 @require_POST
 def import_confirm(request, pk):
-    with transaction.atomic():
-        job = _own_import(request, pk, TicketImport.objects.select_for_update())
-        if job.state != State.PREVIEW:
-            messages.info(request, "This import has already started.")
-        elif not any("data" in row for row in job.rows):
-            messages.error(request, "No row of this file can be imported; correct the file and upload it again.")
-        else:
-            job.state = State.QUEUED
-            job.save(update_fields=["state"])
-            transaction.on_commit(lambda: run_import.delay(job.pk))
-            messages.success(request, f"Importing {job.original_name}. You'll find the report here and in your "
-                                      "notifications.")
+    _own_import(request, pk)
+    level, text = running.confirm_import(request.user, pk)
+    messages.add_message(request, getattr(messages, level.upper()), text)
     return HttpResponseRedirect(reverse("tickets:import_detail", args=[pk]))
 
 
 @require_POST
 def import_cancel(request, pk):
-    with transaction.atomic():
-        job = _own_import(request, pk, TicketImport.objects.select_for_update())
-        if job.state != State.PREVIEW:
-            messages.error(request, "This import has already started and can't be cancelled.")
-            return HttpResponseRedirect(reverse("tickets:import_detail", args=[pk]))
-        name = job.original_name
-        job.delete()
-        # The file goes once the row is surely gone; a failed delete leaves a stray file, never a dangling row.
-        transaction.on_commit(lambda: job.file.delete(save=False))
+    name = _own_import(request, pk).original_name
+    if not running.cancel_import(request.user, pk):
+        messages.error(request, "This import has already started and can't be cancelled.")
+        return HttpResponseRedirect(reverse("tickets:import_detail", args=[pk]))
     messages.success(request, f"Import of {name} cancelled; nothing was imported.")
     return HttpResponseRedirect(reverse("tickets:ticket_list"))
 
@@ -213,7 +182,6 @@ def _allowed_values():
 @require_GET
 def import_template(request, fmt):
     """The import template: header and an example row; the XLSX also lists the allowed values."""
-    _require_right(request)
     header, example = template_rows(request.user)
     if fmt == "csv":
         buffer = io.StringIO()

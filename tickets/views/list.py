@@ -4,17 +4,12 @@ The whole list state lives in the URL. A normal request renders the page; an HTM
 only the list region plus out-of-band updates of the tab counts, from the same view.
 """
 
-import datetime
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,87 +18,17 @@ from django_htmx.http import HttpResponseClientRedirect
 from configurations.models import Status
 
 from .. import actions
-from ..counts import bounded_count, cached_counts, store_counts
+from ..access import BULK_EDIT, DELETE, has_right
+from ..counts import cached_counts, store_counts
+from ..display import initials, user_display
 from ..filters import TicketFilterSet
 from ..forms import NewTicketForm
+from ..listing import ListState, compute_counts, counts_key, cursor_of, list_filters, list_queryset
 from ..models import Ticket, TicketView
 from ..open_tabs import preference_for
-from ..queries import (
-    TAB_KEYS,
-    TABS,
-    hide_completed,
-    keyset_page,
-    list_ordering,
-    tab_queryset,
-    ticket_rows,
-)
-from ..templatetags.people import initials
+from ..queries import TABS, keyset_page, ticket_rows
 
 PAGE_SIZE = 50
-STATE_KEYS = {"tab", "sort", "completed", "after", "before", "view", "scheme"}
-
-
-def parse_cursor(value):
-    """A keyset cursor "<iso created_at>_<id>" from the URL, or None when absent or malformed."""
-    created, _, pk = (value or "").rpartition("_")
-    moment = parse_datetime(created) if created else None
-    if moment is None or not pk.isdigit():
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment, int(pk)
-
-
-def cursor_of(ticket):
-    return f"{ticket.created_at.isoformat()}_{ticket.pk}"
-
-
-class ListState:
-    """Tab, sort, completed toggle, filters and cursor, read from the URL (SPEC L5).
-
-    Sort and the completed toggle fall back to the user's preference when the URL does not say;
-    links built by the page always carry them, so a copied link shows the same list to anyone.
-    """
-
-    def __init__(self, params, preference):
-        self.params = params
-        tab = params.get("tab", "")
-        self.tab = tab if tab in TAB_KEYS else "mine"
-        sort = params.get("sort", "")
-        self.sort = sort if sort in ("newest", "oldest") else preference.sort_order
-        # The toggle is a checkbox: absent from a submitted form (which always carries the tab) means off.
-        self.completed_given = params.get("completed") in ("0", "1") or "tab" in params
-        self.show_completed = params.get("completed") == "1" if self.completed_given else preference.show_completed
-        self.after = parse_cursor(params.get("after"))
-        self.before = None if self.after else parse_cursor(params.get("before"))
-        self.filter_data = params.copy()
-        # A tab ignores the filters it does not offer (SPEC L4), e.g. the assigned agent on My Tickets.
-        for key in STATE_KEYS | TicketFilterSet.NOT_ON_TAB.get(self.tab, set()):
-            self.filter_data.pop(key, None)
-
-    @property
-    def newest_first(self):
-        return self.sort == "newest"
-
-    def query(self, **changes):
-        """The URL query for this state with some parts changed; cursors are dropped unless given."""
-        query = QueryDict(mutable=True)
-        query.setlist("tab", [self.tab])
-        query.setlist("sort", [self.sort])
-        query.setlist("completed", ["1" if self.show_completed else "0"])
-        for key in self.filter_data:
-            values = [value for value in self.filter_data.getlist(key) if value.strip()]
-            if values:
-                query.setlist(key, values)
-        for key in ("view", "scheme"):
-            if self.params.get(key):
-                query.setlist(key, [self.params[key]])
-        for key, value in changes.items():
-            if value is None:
-                query.pop(key, None)
-            else:
-                query.setlist(key, [value])
-        return query.urlencode()
 
 
 def _remember(preference, state, params):
@@ -131,7 +56,7 @@ def _add_display_values(rows):
         ticket.created_iso, ticket.created_text = _short_time(ticket.created_at)
         agent = ticket.assignee
         if agent is not None:
-            ticket.agent_name = agent.get_full_name() or agent.get_username()
+            ticket.agent_name = user_display(agent)
             ticket.agent_initials = initials(agent)
             ticket.agent_colour = agent.pk % 10
         if ticket.deadline:
@@ -151,41 +76,6 @@ def _tabs(state, counts=None):
         }
         for key, label, _ in TABS
     ]
-
-
-def _filters(state):
-    """One FilterSet for every tab: validated once, then applied per tab minus what a tab lacks."""
-    return TicketFilterSet(state.filter_data, queryset=Ticket.objects.none(), tab="all")
-
-
-def _counts_key(state):
-    """What the counts depend on (the filters and the toggle, not the tab, sort or page): their cache key."""
-    return state.query(tab="all", after=None, before=None, sort="newest")
-
-
-def compute_counts(user, state, filterset):
-    valid = filterset.is_valid()
-    counts = {}
-    for key, _, _ in TABS:
-        queryset = hide_completed(tab_queryset(key, user), key, state.show_completed)
-        if valid:
-            queryset = filterset.filter_for_tab(queryset, key)
-        counts[key] = bounded_count(queryset)
-    return counts
-
-
-def list_queryset(user, params, preference):
-    """The list's state, its filters and the tickets it shows, in the list's order (SPEC L1–L5, L11).
-
-    The one place that turns a list query into tickets: the list pages through this queryset and
-    the export streams all of it, so an export always holds exactly the rows the list shows.
-    Invalid filters show nothing (the page says why); callers check `filterset.is_valid()`.
-    """
-    state = ListState(params, preference)
-    filterset = _filters(state)
-    base = hide_completed(tab_queryset(state.tab, user), state.tab, state.show_completed)
-    queryset = filterset.filter_for_tab(base, state.tab) if filterset.is_valid() else base.none()
-    return state, filterset, queryset.order_by(*list_ordering(state.newest_first))
 
 
 @vary_on_headers("HX-Request")
@@ -216,7 +106,7 @@ def ticket_list(request):
         "filter_fields": [field for field in filterset.form if field.name not in hidden],
         "filter_errors": not valid,
         "active_filters": filterset.active_count(exclude=hidden),
-        "tabs": _tabs(state, cached_counts(request.user, _counts_key(state))),
+        "tabs": _tabs(state, cached_counts(request.user, counts_key(state))),
         # The counts request carries the whole state, so the tab links it returns keep sort and filters.
         "counts_query": state.query(after=None, before=None),
         "previous_query": state.query(before=cursor_of(rows[0])) if rows and has_previous else None,
@@ -224,7 +114,7 @@ def ticket_list(request):
         "page_query": state.query(
             after=state.params.get("after") or None, before=state.params.get("before") or None
         ),
-        "can": {"delete": request.user.has_perm("tickets.delete_ticket")},
+        "can": {"delete": has_right(request.user, DELETE), "bulk_edit": has_right(request.user, BULK_EDIT)},
     }
     if request.htmx and not request.htmx.history_restore_request:
         if request.htmx.target == "list-main":
@@ -240,8 +130,8 @@ def ticket_counts(request):
     """The tab bar with every tab's count, for the list to load when they were not cached."""
     preference = preference_for(request)
     state = ListState(request.GET, preference)
-    counts = compute_counts(request.user, state, _filters(state))
-    store_counts(request.user, _counts_key(state), counts)
+    counts = compute_counts(request.user, state, list_filters(state))
+    store_counts(request.user, counts_key(state), counts)
     return render(request, "tickets/ticket_list.html#list-tabs", {"tabs": _tabs(state, counts), "state": state})
 
 
@@ -265,13 +155,6 @@ def ticket_create(request):
     return render(request, template, {"form": NewTicketForm()})
 
 
-BULK_ACTIONS = {
-    "archive": ("archived", actions.archive),
-    "unarchive": ("unarchived", actions.unarchive),
-    "delete": ("deleted", actions.delete_ticket),
-}
-
-
 @require_POST
 def ticket_bulk(request):
     """Apply one action to the selected tickets in one transaction (archive, unarchive, delete)."""
@@ -279,24 +162,18 @@ def ticket_bulk(request):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("tickets:ticket_list")
-    if name not in BULK_ACTIONS:
+    if name not in actions.BULK_ACTIONS:
         messages.error(request, "Choose what to do with the selected tickets.")
-        return HttpResponseRedirect(back or reverse("tickets:ticket_list"))
-    if name == "delete" and not request.user.has_perm("tickets.delete_ticket"):
-        raise PermissionDenied
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()][:500]
-    tickets = list(Ticket.objects.filter(pk__in=ids).order_by("pk"))
-    if not tickets:
-        messages.error(request, "Select at least one ticket first.")
-        return HttpResponseRedirect(back or reverse("tickets:ticket_list"))
-    verb, action = BULK_ACTIONS[name]
+        return HttpResponseRedirect(back)
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
     try:
-        with transaction.atomic():
-            for ticket in tickets:
-                action(ticket, request.user)
+        count = actions.bulk_apply(request.user, name, ids)
     except actions.TicketRuleError as error:
         messages.error(request, f"Nothing was changed: {error.message}")
     else:
-        count = len(tickets)
-        messages.success(request, f"{count} ticket{'s' if count != 1 else ''} {verb}.")
-    return HttpResponseRedirect(back or reverse("tickets:ticket_list"))
+        if count:
+            verb = actions.BULK_ACTIONS[name][0]
+            messages.success(request, f"{count} ticket{'s' if count != 1 else ''} {verb}.")
+        else:
+            messages.error(request, "Select at least one ticket first.")
+    return HttpResponseRedirect(back)

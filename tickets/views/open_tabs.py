@@ -20,9 +20,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from .. import open_tabs
 from ..access import get_ticket_for_user
 from ..models import Ticket
-from ..templatetags.open_tabs import bar_context
+from ..parts.workspace import OPEN_TABS_TEMPLATE, bar_context
 
-BAR_PARTIAL = "tickets/workspace/open_tabs.html#open-tabs"
+BAR_PARTIAL = OPEN_TABS_TEMPLATE + "#open-tabs"
 PEEK_ACTIVITIES = 5
 
 

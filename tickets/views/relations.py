@@ -19,11 +19,8 @@ from ..access import get_ticket_for_user
 from ..actions import TicketRuleError
 from ..models import Ticket, TicketLink
 from ..models.tickets import parse_reference
-from ..templatetags.ticket_relations import links_context, tags_context
+from ..parts.relations import LINK_RESULTS, LINKS_CARD, TAGS_CARD, links_context, tags_context
 
-TAGS_CARD = "tickets/detail/relations.html#tags-card"
-LINKS_CARD = "tickets/detail/relations.html#links-card"
-LINK_RESULTS = "tickets/detail/relations.html#link-results"
 SEARCH_LIMIT = 10
 MIN_TITLE_QUERY = 2
 

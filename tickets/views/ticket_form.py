@@ -2,59 +2,34 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from configurations.models import SubStatus
 
 from .. import actions
-from ..access import get_ticket_for_user
+from ..access import can_open_source, get_ticket_for_user
 from ..forms import TicketForm
+from ..history import with_change_rows
 from ..models import Ticket, UserPreference
 from ..open_tabs import preference_for
+from ..parts import render_parts
+from ..parts.header import HEADER, header_context
+from ..queries import DETAIL_RELATED
 
-DETAIL_RELATED = (
-    "assignee", "team", "sub_status", "ticket_type", "category", "contact", "account", "parent", "created_by"
-)
-
+FORM = "tickets/detail/form.html"
 
 def _ticket(request, pk):
     return get_ticket_for_user(request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED))
 
 
-def status_flow(ticket):
-    """The four statuses left to right: completed, current or upcoming, with first-reached times (T3)."""
-    order = list(Ticket.Status)
-    current = order.index(ticket.status)
-    return [
-        {
-            "label": status.label,
-            "value": status.value,
-            "state": "current" if index == current else ("done" if index < current else "upcoming"),
-            "reached_at": ticket.reached_at(status.value),
-        }
-        for index, status in enumerate(order)
-    ]
-
-
-def header_context(ticket):
-    return {
-        "ticket": ticket,
-        "statuses": status_flow(ticket),
-        "sub_status_choices": SubStatus.objects.order_by("status", "position"),
-    }
-
-
 def _form_response(request, ticket, form, *, editing, status=200, conflict=None):
-    context = {"ticket": ticket, "form": form, "editing": editing, "conflict": conflict}
-    html = render_to_string("tickets/detail/form.html", context, request)
+    parts = [(FORM, {"ticket": ticket, "form": form, "editing": editing, "conflict": conflict})]
     if status == 200 and not editing:
         # The header (title, status, flow, assignee) shows what was just saved.
-        html += render_to_string("tickets/detail/header.html", {**header_context(ticket), "oob": True}, request)
-    return HttpResponse(html, status=status)
+        parts.append((HEADER, header_context(ticket, oob=True)))
+    return render_parts(request, *parts, status=status)
 
 
 def ticket_form(request, pk):
@@ -75,16 +50,10 @@ def ticket_form(request, pk):
         messages.info(request, "Nothing to save: no field was changed.")
         return _form_response(request, ticket, TicketForm(ticket=ticket), editing=False)
     try:
-        with transaction.atomic():
-            saved = ticket
-            if fields or custom_values:
-                saved = actions.update_ticket(
-                    ticket, request.user, version=form.cleaned_data["version"], custom_values=custom_values, **fields
-                )
-            for user in follow:
-                saved = actions.follow(saved, request.user, user)
-            for user in unfollow:
-                saved = actions.unfollow(saved, request.user, user)
+        saved = actions.update_ticket(
+            ticket, request.user, version=form.cleaned_data["version"], custom_values=custom_values,
+            follow=follow, unfollow=unfollow, **fields,
+        )
     except actions.TicketConflict as conflict:
         # No lost update: the person's input stays in the form, with who changed what meanwhile.
         return _form_response(request, ticket, form, editing=True, status=409, conflict=conflict.message)
@@ -124,12 +93,12 @@ def ticket_sub_status(request, pk):
         messages.success(request, f"Sub-status set to {label}.{_customer_notice(ticket, sub_status)}")
         status = 200
     ticket = _ticket(request, pk)
-    html = render_to_string("tickets/detail/header.html", {**header_context(ticket), "oob": False}, request)
-    html += render_to_string(
-        "tickets/detail/form.html", {"ticket": ticket, "form": TicketForm(ticket=ticket), "editing": False, "oob": True},
+    return render_parts(
         request,
+        (HEADER, header_context(ticket)),
+        (FORM, {"ticket": ticket, "form": TicketForm(ticket=ticket), "editing": False, "oob": True}),
+        status=status,
     )
-    return HttpResponse(html, status=status)
 
 
 @require_POST
@@ -150,11 +119,10 @@ def ticket_print(request, pk):
     ticket = get_ticket_for_user(
         request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED).prefetch_related("tags", "custom_values__field")
     )
-    from ..history import with_change_rows
-
+    events = ticket.events.select_related("actor").order_by("created_at", "id")
     context = {
         "ticket": ticket,
         "activities": ticket.activities.select_related("author").order_by("created_at", "id"),
-        "events": with_change_rows(ticket.events.select_related("actor").order_by("created_at", "id")),
+        "events": with_change_rows(events, hide_source=not can_open_source(request.user, ticket)),
     }
     return render(request, "tickets/ticket_print.html", context)

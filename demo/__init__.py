@@ -1,4 +1,4 @@
-"""Demo and benchmark data for `manage.py seed_demo` (the command itself is a thin wrapper).
+"""Demo and benchmark data for `manage.py seed_demo`, apart from the product code (the command is a thin wrapper).
 
 Two modes:
 
@@ -15,10 +15,3 @@ Two modes:
 Everything random comes from `random.Random(42)`, so two runs on empty
 databases give the same data, apart from times, which are relative to now.
 """
-
-from .builder import demo_summary, format_summary, seed_demo
-from .bulk import seed_bulk
-from .data import ALREADY_PRESENT, PASSWORD
-from .setup import demo_data_present
-
-__all__ = ["ALREADY_PRESENT", "PASSWORD", "demo_data_present", "demo_summary", "format_summary", "seed_bulk", "seed_demo"]

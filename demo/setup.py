@@ -22,7 +22,7 @@ from configurations.models import (
     WorkingHours,
 )
 
-from ..models import (
+from tickets.models import (
     Account,
     Contact,
     Ticket,

@@ -1,11 +1,12 @@
 """`manage.py seed_demo`: demo data for a contact centre, or `--tickets N` more for benchmarks.
 
-The data and the logic live in tickets/demo.py; this command only parses the options.
+The data and the logic live in the demo package; this command only parses the options.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets import demo
+from demo.builder import seed_demo
+from demo.bulk import seed_bulk
 
 
 class Command(BaseCommand):
@@ -33,10 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args, tickets=None, batch_size=10000, **options):
         out = self.stdout.write
         if tickets is None:
-            demo.seed_demo(out)
+            seed_demo(out)
             return
         if tickets < 1:
             raise CommandError("--tickets needs a positive number.")
         if batch_size < 1:
             raise CommandError("--batch-size needs a positive number.")
-        demo.seed_bulk(tickets, out, batch_size=batch_size)
+        seed_bulk(tickets, out, batch_size=batch_size)

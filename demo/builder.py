@@ -21,8 +21,8 @@ from configurations.models import (
     Team,
 )
 
-from .. import actions
-from ..models import (
+from tickets import actions
+from tickets.models import (
     Account,
     Activity,
     Contact,

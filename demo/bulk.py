@@ -27,8 +27,8 @@ from configurations.models import (
     TicketType,
 )
 
-from .. import sla
-from ..models import (
+from tickets import sla
+from tickets.models import (
     Account,
     Contact,
     CustomFieldValue,
@@ -114,7 +114,7 @@ def _table_columns(model, wanted):
     fields = {field.attname: field for field in model._meta.concrete_fields}
     missing = [name for name in wanted if name not in fields]
     if missing:
-        raise RuntimeError(f"{model.__name__} has no columns {missing}; update tickets/demo.py")
+        raise RuntimeError(f"{model.__name__} has no columns {missing}; update demo/bulk.py")
     extra = [
         name for name, field in fields.items()
         if name not in wanted and not (field.primary_key and "id" not in wanted)

@@ -1,0 +1,84 @@
+"""The Activities tab (SPEC D5, D6): a ticket's communications and notes, newest first, grouped by day.
+
+30 rows a page by keyset; one page costs a fixed number of queries (authors and contacts joined,
+mentions prefetched), however many notes the ticket has.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from django.utils import formats, timezone
+
+from ..listing import cursor_of
+from ..models import Activity
+from ..queries import page_after
+
+ACTIVITY_PAGE_SIZE = 30
+TEMPLATE = "tickets/detail/activities.html"
+
+
+def activity_queryset(ticket):
+    """Activities with everything a row shows, in a fixed number of queries (author, contact, mentions)."""
+    people = get_user_model().objects.only("username", "first_name", "last_name")
+    return (
+        Activity.objects.filter(ticket=ticket)
+        .select_related("author", "contact")
+        .prefetch_related(Prefetch("mentions", queryset=people))
+        .order_by("-created_at", "-id")
+    )
+
+
+def day_label(day, today=None):
+    today = today or timezone.localdate()
+    if day == today:
+        return "Today"
+    if day == today - datetime.timedelta(days=1):
+        return "Yesterday"
+    return formats.date_format(day, "D j M Y")
+
+
+def with_day_headings(activities, previous_day=None):
+    """Mark the first activity of each day with `day_label`; `previous_day` continues a group."""
+    today = timezone.localdate()
+    for activity in activities:
+        day = timezone.localdate(activity.created_at)
+        activity.day = day
+        activity.day_label = day_label(day, today) if day != previous_day else None
+        previous_day = day
+    return activities
+
+
+def activity_page(ticket, *, cursor=None, previous_day=None):
+    """One page of the Activities tab: rows with day headings, and the link to the next page."""
+    rows, has_more = page_after(activity_queryset(ticket), cursor, size=ACTIVITY_PAGE_SIZE)
+    with_day_headings(rows, previous_day)
+    next_query = None
+    if has_more:
+        last = rows[-1]
+        next_query = urlencode({"before": cursor_of(last), "day": last.day.isoformat()})
+    return {"activities": rows, "activities_next": next_query}
+
+
+def activities_context(request, ticket, **page):
+    return {
+        "ticket": ticket,
+        "user": request.user,
+        "can_add_notes": not ticket.archived,
+        "note_max_length": settings.HELPDESK_NOTE_MAX_LENGTH,
+        **activity_page(ticket, **page),
+    }
+
+
+def activity_context(request, ticket, activity):
+    """One activity as the list shows it, on its own (after an edit, or "Cancel" on the edit form)."""
+    activity.day_label = None  # a single row never opens a day group
+    return {
+        "ticket": ticket,
+        "user": request.user,
+        "activity": activity,
+        "can_add_notes": not ticket.archived,
+        "note_max_length": settings.HELPDESK_NOTE_MAX_LENGTH,
+    }

@@ -1,0 +1,54 @@
+"""The ticket page's tags, linked tickets and attachments cards (SPEC T5, T6, D8, D10)."""
+
+from django.conf import settings
+
+from configurations.models import Tag
+
+from ..access import can_delete_attachment
+from ..models import Ticket
+
+TAGS_CARD = "tickets/detail/relations.html#tags-card"
+LINKS_CARD = "tickets/detail/relations.html#links-card"
+LINK_RESULTS = "tickets/detail/relations.html#link-results"
+ATTACHMENTS_CARD = "tickets/detail/attachments.html#attachments-card"
+
+
+def tags_context(ticket, *, error=None):
+    tags = list(ticket.tags.all())
+    applied = {tag.pk for tag in tags}
+    return {
+        "ticket": ticket,
+        "tags": tags,
+        "available_tags": [tag for tag in Tag.objects.only("name", "color") if tag.pk not in applied],
+        "tag_limit": settings.HELPDESK_TAGS_PER_TICKET,
+        "editable": not ticket.archived,
+        "error": error,
+    }
+
+
+def links_context(ticket, *, error=None, query=""):
+    links = Ticket.objects.filter(links=ticket).only("title", "status", "archived").order_by("-id")
+    return {
+        "ticket": ticket,
+        "links": list(links),
+        "editable": not ticket.archived,
+        "error": error,
+        "query": query,
+    }
+
+
+def attachments_context(ticket, user, *, error=None):
+    attachments = list(
+        ticket.attachments.select_related("uploaded_by").order_by("-created_at", "-id")
+    )
+    for attachment in attachments:
+        attachment.deletable = can_delete_attachment(user, attachment)
+    return {
+        "ticket": ticket,
+        "attachments": attachments,
+        "editable": not ticket.archived,
+        "error": error,
+        "max_bytes": settings.HELPDESK_ATTACHMENT_MAX_BYTES,
+        "max_files": settings.HELPDESK_ATTACHMENT_MAX_FILES,
+        "accept": ",".join(sorted(settings.HELPDESK_ATTACHMENT_TYPES)),
+    }
