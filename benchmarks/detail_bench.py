@@ -37,8 +37,8 @@ def busy_ticket(alice, bob):
 def main():
     connection = setup_django()
     from django.contrib.auth import get_user_model
-    from django.urls import reverse
     from django.test import Client
+    from django.urls import reverse
 
     users = get_user_model().objects
     alice, bob = users.get(username="alice"), users.get(username="bob")

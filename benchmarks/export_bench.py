@@ -63,8 +63,8 @@ def main(argv=()):
     from openpyxl import load_workbook
 
     from tickets.exports import export_file_name, fingerprint
-    from tickets.models import Ticket, TicketExport, UserPreference
     from tickets.listing import list_queryset
+    from tickets.models import Ticket, TicketExport, UserPreference
 
     user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     # Earlier runs' exports (and their files) go, so the unique "one running" rule never blocks.

@@ -5,9 +5,9 @@ from tickets.admin import RemovalAdminMixin
 from .models import (
     Category,
     CustomField,
-    SourceAccess,
     Holiday,
     SLAPolicy,
+    SourceAccess,
     SubStatus,
     Tag,
     Team,

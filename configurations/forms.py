@@ -268,8 +268,13 @@ class TeamViewForm(forms.ModelForm):
         model = TicketView
         fields = ["name", "query"]
         labels = {"query": "List query"}
-        help_texts = {"query": "Copy the address of a filtered ticket list and paste it here, e.g. tab=all&priority=high."}
-        widgets = {"query": forms.Textarea(attrs={"rows": 3}), "name": forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH})}
+        help_texts = {
+            "query": "Copy the address of a filtered ticket list and paste it here, e.g. tab=all&priority=high."
+        }
+        widgets = {
+            "query": forms.Textarea(attrs={"rows": 3}),
+            "name": forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH}),
+        }
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

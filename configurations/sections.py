@@ -3,8 +3,8 @@
 A `Section` drives the four generic views in views.py (list, create, edit, delete).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.conf import settings
 from django.db.models import Count
@@ -14,6 +14,7 @@ from tickets.models import Account, Ticket, TicketView
 
 from . import forms
 from .models import Category, CustomField, SLAPolicy, Status, SubStatus, Tag, Team, TicketType, WorkingCalendar
+
 
 def _plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"

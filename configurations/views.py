@@ -138,8 +138,10 @@ def _confirm_delete(request, obj, *, section, singular, back_url, effect="", blo
                 messages.info(request, f"Deleting {singular} “{label}”: its {removal.tickets_total:,} tickets are "
                                        "being changed in the background.")
                 return redirect("configurations:removal_detail", removal.pk)
-            changed_text = f" {changed:,} ticket{'s' if changed != 1 else ''} changed, each in its history." if changed else ""
-            messages.success(request, f"{singular.capitalize()} “{label}” deleted.{changed_text}")
+            text = f"{singular.capitalize()} “{label}” deleted."
+            if changed:
+                text += f" {changed:,} ticket{'s' if changed != 1 else ''} changed, each in its history."
+            messages.success(request, text)
             return redirect(back_url)
     in_use = choices is not None and not blocker and tickets_using(obj).exists()
     context = {"object": obj, "singular": singular, "effect": effect, "blocker": blocker, "cancel_url": back_url,

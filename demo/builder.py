@@ -20,7 +20,6 @@ from configurations.models import (
     Tag,
     Team,
 )
-
 from tickets import actions
 from tickets.models import (
     Account,
@@ -35,6 +34,7 @@ from tickets.models import (
     TicketView,
     UserPreference,
 )
+
 from .data import (
     ALREADY_PRESENT,
     CATEGORY_TEAM,

@@ -26,7 +26,6 @@ from configurations.models import (
     Team,
     TicketType,
 )
-
 from tickets import sla
 from tickets.models import (
     Account,
@@ -35,6 +34,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+
 from .builder import seed_demo
 from .data import (
     ALREADY_PRESENT,
@@ -268,7 +268,7 @@ class BulkBuilder:
                         type_name,
                         title.format(**values)[:200],
                         description.format(**values),
-                        [name for name in tags],
+                        list(tags),
                         f"#{values['order']}" if "order" in _flags else "",
                     )
                 )
@@ -306,9 +306,10 @@ class BulkBuilder:
             r = random_()
             priority = "low" if r < 0.2 else "normal" if r < 0.7 else "high" if r < 0.92 else "urgent"
             age_days = (now_us - created) / (DAY * US)
-            for max_age, weights in STATUS_BY_AGE:
-                if max_age is None or age_days < max_age:
-                    break
+            weights = next(
+                (weights for max_age, weights in STATUS_BY_AGE if max_age is None or age_days < max_age),
+                STATUS_BY_AGE[-1][1],
+            )
             r = random_() * 100
             s, p, o, _ = weights
             status = "submitted" if r < s else "pending" if r < s + p else "ongoing" if r < s + p + o else "resolved"

@@ -21,12 +21,12 @@ from configurations.models import (
     WorkingCalendar,
     WorkingHours,
 )
-
 from tickets.models import (
     Account,
     Contact,
     Ticket,
 )
+
 from .data import (
     ALWAYS,
     CATEGORIES,

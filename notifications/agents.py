@@ -4,7 +4,6 @@ Each function is safe to run twice: notifications are keyed (`dedupe_key`), emai
 sent under a row lock. The Celery tasks in notifications/tasks.py only call these.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone

@@ -99,7 +99,9 @@ class HTTPBackend:
                 body = response.read(65536)
         except urllib.error.HTTPError as error:
             temporary = error.code >= 500 or error.code in (408, 429)
-            raise SMSError(f"The SMS provider refused the message (HTTP {error.code}).", permanent=not temporary) from None
+            raise SMSError(
+                f"The SMS provider refused the message (HTTP {error.code}).", permanent=not temporary
+            ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise SMSError(f"The SMS provider could not be reached ({reason}).") from None

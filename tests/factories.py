@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from configurations.models import Category, CustomField, SLAPolicy, SubStatus, Tag, Team, TicketType
 from tickets import actions
-from tickets.roles import ensure_roles
 from tickets.models import Account, Contact
+from tickets.roles import ensure_roles
 
 PASSWORD = "correct horse battery staple"
 

@@ -41,10 +41,10 @@ from notifications.models import Notification
 from notifications.services import absolute_url, email_user, notify
 
 from .access import EXPORT, require_right
+from .db import InList, seconds_since
 from .listing import list_queryset
 from .models import CustomFieldValue, Ticket, TicketExport, TicketView, UserPreference
 from .models.transfers import ACTIVE_STATES
-from .db import InList, seconds_since
 from .queries import TABS
 
 logger = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from configurations.models import CustomField, Priority, Status, SubStatus, Tag, Team, TicketType
 
+from .db import seconds_since
 from .models import Contact, CustomFieldValue, Ticket
 from .models.tickets import parse_reference
-from .db import seconds_since
 from .sla import SLAState
 
 HOUR = 3600
@@ -37,18 +37,24 @@ class AgentFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 class TicketFilterSet(django_filters.FilterSet):
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label="Priority", widget=CHECKBOXES, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, label="Priority", widget=CHECKBOXES, distinct=False
+    )
     type = django_filters.ModelMultipleChoiceFilter(
         field_name="ticket_type", queryset=TicketType.objects.all(), label="Type", widget=CHECKBOXES, distinct=False
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="Status", widget=CHECKBOXES, distinct=False)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label="Status", widget=CHECKBOXES, distinct=False
+    )
     sub_status = django_filters.ModelMultipleChoiceFilter(
         queryset=SubStatus.objects.all(), label="Sub-status", widget=CHECKBOXES, distinct=False
     )
     id = django_filters.CharFilter(method="filter_reference", label="Ticket ID")
     phone = django_filters.CharFilter(method="filter_phone", label="Customer phone")
     email = django_filters.CharFilter(method="filter_email", label="Customer email")
-    agent = AgentFilter(field_name="assignee", queryset=_agents(), label="Assigned agent", widget=CHECKBOXES, distinct=False)
+    agent = AgentFilter(
+        field_name="assignee", queryset=_agents(), label="Assigned agent", widget=CHECKBOXES, distinct=False
+    )
     team = django_filters.ModelMultipleChoiceFilter(
         queryset=Team.objects.all(), label="Assigned team", widget=CHECKBOXES, distinct=False
     )

@@ -24,7 +24,9 @@ def with_change_rows(events, *, hide_source=False):
     custom_keys = {
         name.split(":", 1)[1] for event in events for name in event.changes if name.startswith("custom:")
     }
-    custom_names = dict(CustomField.objects.filter(key__in=custom_keys).values_list("key", "name")) if custom_keys else {}
+    custom_names = {}
+    if custom_keys:
+        custom_names = dict(CustomField.objects.filter(key__in=custom_keys).values_list("key", "name"))
     for event in events:
         rows = []
         for name, (old, new) in event.changes.items():

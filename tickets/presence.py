@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import actions
-from .models import TicketPresence, WorkSession
 from .display import initials, user_display
+from .models import TicketPresence, WorkSession
 
 
 def expiry():

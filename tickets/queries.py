@@ -5,7 +5,6 @@ from configurations.models import Status
 from .db import RowValueBefore
 from .models import Ticket
 
-
 # The related rows the ticket page's header and form show, joined in the ticket's own query.
 DETAIL_RELATED = (
     "assignee", "team", "sub_status", "ticket_type", "category", "contact", "account", "parent", "created_by"

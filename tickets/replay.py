@@ -7,10 +7,10 @@ from the current display values and undoing, newest first, every change made aft
 
 from configurations.models import CustomField
 
+from .db import RowValueBefore
 from .display import HIDDEN_SOURCE, SOURCE_FIELDS, field_display, field_label, user_display
 from .models import CustomFieldValue, TicketEvent, TicketLink
 from .models.tickets import display_custom_value
-from .db import RowValueBefore
 
 # The fields the snapshot shows, in the order of the ticket form; custom fields follow.
 FIELDS = (

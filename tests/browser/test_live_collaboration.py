@@ -19,13 +19,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _server_done_before_the_flush(transactional_db):
-    """After a test its pages close, and the server records their leaving. The database is flushed
-    only once it has, or PostgreSQL's TRUNCATE and the server's last writes could deadlock."""
+def _server_done_before_the_flush(transactional_db, request):
+    """After a test its pages close, and the server records their leaving; the database is flushed
+    only once it has, or PostgreSQL's TRUNCATE and the server's last writes could deadlock.
+
+    The main page is closed here: its fixture is torn down after this one, so waiting for it to
+    leave without closing it would wait for nothing. A page that closed but stays present fails.
+    """
     yield
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").context.close()
     deadline = time.monotonic() + 10
     while TicketPresence.objects.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert list(TicketPresence.objects.values_list("user__username", flat=True)) == [], (
+        "every page was closed, but the server still counts these people as present"
+    )
 
 
 @pytest.fixture

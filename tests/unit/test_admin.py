@@ -12,7 +12,6 @@ from notifications.models import Notification
 from tickets import actions
 from tickets.models import Activity, Attachment, Ticket, TicketEvent, TicketExport, TicketImport, UserPreference
 
-from ..forms import submitted
 from ..factories import (
     AccountFactory,
     CategoryFactory,
@@ -24,6 +23,7 @@ from ..factories import (
     TicketTypeFactory,
     make_ticket,
 )
+from ..forms import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -277,8 +277,8 @@ def test_every_ticket_change_page_and_add_page_loads(one_of_everything, admin_cl
         info = (model._meta.app_label, model._meta.model_name)
         row = model.objects.first()
         if row is not None:
-            assert admin_client_.get(reverse("admin:%s_%s_change" % info, args=[row.pk])).status_code == 200, info
-        assert admin_client_.get(reverse("admin:%s_%s_add" % info)).status_code in (200, 403), info
+            assert admin_client_.get(reverse("admin:{}_{}_change".format(*info), args=[row.pk])).status_code == 200, info
+        assert admin_client_.get(reverse("admin:{}_{}_add".format(*info))).status_code in (200, 403), info
 
 
 @pytest.mark.spec("C2", "R3")

@@ -262,7 +262,7 @@ def test_a_file_with_one_bad_row_creates_the_others_through_the_actions_and_repo
     lead, lead_client, alice, tags, django_capture_on_commit_callbacks
 ):
     policy = SLAPolicyFactory()
-    category = CategoryFactory(name="Hardware", sla_policy=policy)
+    CategoryFactory(name="Hardware", sla_policy=policy)
     file = xlsx([
         ["Title", "Priority", "Category", "Assigned agent", "Tags", "Customer email", "Customer name"],
         ["Printer on fire", "High", "Hardware", "alice", "vip", "jo@example.com", "Jo Jones"],

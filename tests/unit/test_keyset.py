@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tickets import actions
-from tickets.models import Ticket
 from tickets.db import RowValueBefore
+from tickets.models import Ticket
 from tickets.queries import page_after, ticket_rows
 
 from ..factories import make_ticket

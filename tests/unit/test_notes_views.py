@@ -325,7 +325,7 @@ def test_show_older_pages_30_at_a_time_without_gaps_or_duplicates(clock, alice_c
     make_activities(ticket, 2, start=clock.now - dt.timedelta(minutes=37 * 30), step=dt.timedelta(0), label="tie-")
 
     html = page_html(alice_client, ticket)
-    seen = [line for line in html.split("Message ")[1:]]
+    seen = html.split("Message ")[1:]
     pages = [len(seen)]
     url = next_url(html)
     while url:

@@ -69,7 +69,7 @@ def walk(patterns, namespace=""):
 
 
 def named_routes():
-    return sorted({name: route for name, route in walk(get_resolver().url_patterns)}.items())
+    return sorted(dict(walk(get_resolver().url_patterns)).items())
 
 
 def app_routes():

@@ -1,10 +1,7 @@
 """Presence on a ticket (SPEC D11) and time spent (SPEC D12): the rules, then the WebSocket consumer."""
 
-import datetime as dt
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from tickets import presence

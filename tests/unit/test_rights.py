@@ -37,7 +37,6 @@ def roleless(db):
 
 def without(user, codename):
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     for group in user.groups.all():
         group.permissions.remove(Permission.objects.get(content_type__app_label="tickets", codename=codename))

@@ -24,7 +24,7 @@ UTC = dt.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = 3600
 NINE_TO_FIVE = ((dt.time(9), dt.time(17)),)
-WEEKDAYS = {day: NINE_TO_FIVE for day in range(5)}
+WEEKDAYS = dict.fromkeys(range(5), NINE_TO_FIVE)
 
 
 def at(year, month, day, hour=0, minute=0, tz=UTC):

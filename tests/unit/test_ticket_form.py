@@ -10,8 +10,8 @@ from tickets import actions
 from tickets.models import Ticket, TicketEvent, UserPreference
 
 from ..conftest import csrf_post
-from ..forms import submitted, with_changes
 from ..factories import CategoryFactory, CustomFieldFactory, SLAPolicyFactory, SubStatusFactory, make_ticket
+from ..forms import submitted, with_changes
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from configurations.models import CustomField, Priority, Status

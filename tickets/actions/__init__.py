@@ -7,12 +7,11 @@ changes, and publishes the live event after the commit. A refused change raises 
 """
 
 from .attachments import attach_files, remove_attachment
+from .background import without_background_work
+from .base import TicketConflict, TicketRuleError
 from .bookkeeping import add_time_spent, claim_sla_risk_alert
 from .bulk import BULK_ACTIONS, bulk_apply
 from .detach import detach_from_ticket, is_detachable, run_removal, start_removal, tickets_using
-from .background import without_background_work
-from .base import TicketConflict, TicketRuleError
-from .messages import claim_substatus_notification
 from .fields import (
     EDITABLE_FIELDS,
     UNSET,
@@ -24,8 +23,8 @@ from .fields import (
     unassign,
     update_ticket,
 )
+from .messages import claim_substatus_notification
 from .notes import add_note, delete_note, edit_note
-from .removal import delete_ticket
 from .relations import (
     add_tag,
     archive,
@@ -37,6 +36,7 @@ from .relations import (
     unfollow,
     unlink_tickets,
 )
+from .removal import delete_ticket
 
 __all__ = [
     "BULK_ACTIONS",

@@ -18,9 +18,9 @@ from ..access import WORK, require_right
 from ..counts import bump_generation
 from ..display import field_display, field_label, user_display
 from ..live import publish_on_commit
+from ..models import Ticket, TicketEvent
 from .background import enqueue_background_work
 from .guard import ticket_writes
-from ..models import Ticket, TicketEvent
 
 
 class TicketRuleError(Exception):

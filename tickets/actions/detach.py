@@ -57,7 +57,11 @@ def uses_of(model):
         Contact: ([Use("contact", Kind.UPDATED)], "tickets.delete_contact"),
         Account: ([Use("account", Kind.UPDATED)], "tickets.delete_account"),
         user_model: (
-            [Use("assignee", Kind.ASSIGNED), Use("created_by", Kind.UPDATED), Use("followers", Kind.UNFOLLOWED, many=True)],
+            [
+                Use("assignee", Kind.ASSIGNED),
+                Use("created_by", Kind.UPDATED),
+                Use("followers", Kind.UNFOLLOWED, many=True),
+            ],
             f"{user_model._meta.app_label}.delete_{user_model._meta.model_name}",
         ),
     }

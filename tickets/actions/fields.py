@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from configurations.models import CustomField, Priority, Status, SubStatus
 
-from ..models import CustomFieldValue, Ticket, TicketEvent
-from ..models.tickets import display_custom_value
 from ..access import WORK, require_right
 from ..display import display_value, user_display
+from ..models import CustomFieldValue, Ticket, TicketEvent
+from ..models.tickets import display_custom_value
 from .base import TicketChange, TicketRuleError, changing, manual_at_risk, refresh_deadline
 from .guard import ticket_writes
 

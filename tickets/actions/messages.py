@@ -31,7 +31,7 @@ def _render(template, ticket):
         "customer": (ticket.contact.name if ticket.contact else "") or "customer",
         "status": ticket.sub_status.name if ticket.sub_status else ticket.get_status_display(),
     }
-    text = template or f"Your request {{reference}} is now: {{status}}."
+    text = template or "Your request {reference} is now: {status}."
     for key, value in values.items():
         text = text.replace("{" + key + "}", str(value))
     return text

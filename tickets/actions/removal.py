@@ -30,7 +30,8 @@ def delete_ticket(ticket, actor):
         linked = set(TicketLink.objects.filter(from_ticket_id=pk).values_list("to_ticket_id", flat=True))
         children = set(Ticket.objects.filter(parent_id=pk).values_list("pk", flat=True))
         involved = sorted({pk, *linked, *children})
-        present = set(Ticket.objects.select_for_update().filter(pk__in=involved).order_by("pk").values_list("pk", flat=True))
+        locked = Ticket.objects.select_for_update().filter(pk__in=involved).order_by("pk")
+        present = set(locked.values_list("pk", flat=True))
         if pk not in present:
             return
         reference = f"T-{pk:06d}"

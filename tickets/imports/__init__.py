@@ -18,9 +18,9 @@ teams, tags, types, categories and sub-statuses must already exist.
 The names other modules use are re-exported here: import them from `tickets.imports`.
 """
 
+from . import running
 from .checking import check_upload
 from .creating import References, ticket_arguments
-from . import running
 from .reading import COLUMNS, ImportFileError, column_help
 
 __all__ = ["COLUMNS", "ImportFileError", "References", "check_upload", "column_help", "running", "ticket_arguments"]

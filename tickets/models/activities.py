@@ -38,7 +38,9 @@ class Activity(models.Model):
     in_reply_to = models.CharField(max_length=300, blank=True)
     references = models.TextField(blank=True)
     delivery_state = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
-    delivery_detail = models.CharField(max_length=300, blank=True, help_text="Why a message failed, or the provider's id")
+    delivery_detail = models.CharField(
+        max_length=300, blank=True, help_text="Why a message failed, or the provider's id"
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     # One outbound message per reason to send it (e.g. a sub-status change): a redelivered task finds it.
     send_key = models.CharField(max_length=120, null=True, blank=True, unique=True)

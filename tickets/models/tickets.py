@@ -180,12 +180,12 @@ class Ticket(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("tickets:ticket_detail", args=[self.pk])
+
     @property
     def reference(self):
         return f"T-{self.pk:06d}" if self.pk else "T-new"
-
-    def get_absolute_url(self):
-        return reverse("tickets:ticket_detail", args=[self.pk])
 
     @property
     def is_resolved(self):

@@ -5,9 +5,8 @@ only the list region plus out-of-band updates of the tab counts, from the same v
 """
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +23,9 @@ from ..display import initials, user_display
 from ..filters import TicketFilterSet
 from ..forms import NewTicketForm
 from ..listing import ListState, compute_counts, counts_key, cursor_of, list_filters, list_queryset
-from ..models import Ticket, TicketView
+from ..models import TicketView
 from ..open_tabs import preference_for
+from ..parts import render_parts
 from ..queries import TABS, keyset_page, ticket_rows
 
 PAGE_SIZE = 50
@@ -120,9 +120,11 @@ def ticket_list(request):
         if request.htmx.target == "list-main":
             # A tab switch: the filters offered depend on the tab, so the toolbar comes along.
             return render(request, "tickets/ticket_list.html#list-main", context)
-        list_region = render_to_string("tickets/ticket_list.html#list-region", context, request)
-        tab_counts = render_to_string("tickets/ticket_list.html#list-tabs-oob", context, request)
-        return HttpResponse(list_region + tab_counts)
+        return render_parts(
+            request,
+            ("tickets/ticket_list.html#list-region", context),
+            ("tickets/ticket_list.html#list-tabs-oob", context),
+        )
     return render(request, "tickets/ticket_list.html", context)
 
 

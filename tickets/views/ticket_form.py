@@ -116,9 +116,8 @@ def panel_ratio(request):
 
 def ticket_print(request, pk):
     """A printable page of the ticket: header, details, notes and history."""
-    ticket = get_ticket_for_user(
-        request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED).prefetch_related("tags", "custom_values__field")
-    )
+    related = Ticket.objects.select_related(*DETAIL_RELATED).prefetch_related("tags", "custom_values__field")
+    ticket = get_ticket_for_user(request.user, pk, related)
     events = ticket.events.select_related("actor").order_by("created_at", "id")
     context = {
         "ticket": ticket,
