@@ -256,6 +256,9 @@ def holiday_delete(request, pk):
 @vary_on_headers("HX-Request")
 def removal_detail(request, pk):
     """The progress of one of the user's background deletes; polled by the page until it is done."""
-    removal = get_object_or_404(Removal, pk=pk, user=request.user)
+    removal = get_object_or_404(Removal.objects.select_related("content_type"), pk=pk, user=request.user)
     template = "configurations/removal.html#removal-progress" if request.htmx else "configurations/removal.html"
-    return _render(request, template, {"removal": removal})
+    model = removal.content_type.model_class()
+    section = next((section for section in SECTIONS.values() if section.model is model), None)
+    context = {"removal": removal, "back_url": section.url("list") if section else None}
+    return _render(request, template, context, section=section)
