@@ -21,21 +21,20 @@ _customer_messages = ContextVar("ticket_customer_messages", default=True)
 
 
 @contextmanager
+def _switched_off(switch):
+    token = switch.set(False)
+    try:
+        yield
+    finally:
+        switch.reset(token)
+
+
 def without_background_work():
-    token = _enabled.set(False)
-    try:
-        yield
-    finally:
-        _enabled.reset(token)
+    return _switched_off(_enabled)
 
 
-@contextmanager
 def without_customer_messages():
-    token = _customer_messages.set(False)
-    try:
-        yield
-    finally:
-        _customer_messages.reset(token)
+    return _switched_off(_customer_messages)
 
 
 def enqueue_background_work(change, event):

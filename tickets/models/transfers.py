@@ -1,4 +1,5 @@
-"""Exports to XLSX (SPEC L11) and imports from XLSX/CSV (SPEC L12): jobs a Celery worker runs."""
+"""Jobs a Celery worker runs: exports to XLSX (SPEC L11), imports from XLSX/CSV (SPEC L12) and
+removals of what many tickets use (SPEC X1)."""
 
 import uuid
 
@@ -18,6 +19,21 @@ class JobState(models.TextChoices):
 ACTIVE_STATES = [JobState.QUEUED, JobState.RUNNING]
 
 
+class Job(models.Model):
+    """What every job has: its state, why it failed, and when it began and ended."""
+
+    State = JobState
+
+    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
 def export_path(instance, filename):
     return f"exports/{uuid.uuid4().hex}.xlsx"
 
@@ -27,25 +43,18 @@ def import_path(instance, filename):
     return f"imports/{uuid.uuid4().hex}{suffix}"
 
 
-class TicketExport(models.Model):
+class TicketExport(Job):
     """One export of what a tab, view and filters show, for the user who asked."""
-
-    State = JobState
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_exports")
     query = models.TextField(blank=True, help_text="The list's URL query: tab, view, filters, sort")
     fingerprint = models.CharField(max_length=64, help_text="Same query, same fingerprint")
     file_name = models.CharField(max_length=200)
     file = models.FileField(upload_to=export_path, blank=True)
-    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Job.Meta):
         constraints = [
             # A second click while the same export runs joins it instead of starting another.
             models.UniqueConstraint(
@@ -57,10 +66,8 @@ class TicketExport(models.Model):
         return self.file_name
 
 
-class TicketImport(models.Model):
+class TicketImport(Job):
     """An uploaded file, its row-by-row validation, and the report of what was created."""
-
-    State = JobState
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_imports")
     file = models.FileField(upload_to=import_path)
@@ -72,18 +79,12 @@ class TicketImport(models.Model):
     report = models.JSONField(default=list, help_text="Per row: the ticket created or the reasons it failed")
     created_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return self.original_name
 
 
-class Removal(models.Model):
+class Removal(Job):
     """Deleting a configuration value, contact, account or person that many tickets use (SPEC X1, T11).
 
     Each ticket that uses it is changed through the actions first (an event, a version bump and a
@@ -91,23 +92,16 @@ class Removal(models.Model):
     replacement, the tickets get that instead.
     """
 
-    State = JobState
-
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="removals")
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(max_length=300, help_text="What is being deleted, as shown to people")
     replacement_id = models.PositiveBigIntegerField(null=True, blank=True)
     replacement_label = models.CharField(max_length=300, blank=True)
-    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
     tickets_total = models.PositiveIntegerField(default=0)
     tickets_done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Job.Meta):
         constraints = [
             # One removal of an object at a time: a second click follows the one running.
             models.UniqueConstraint(
