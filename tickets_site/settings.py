@@ -27,6 +27,14 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _pool():
+    """psycopg's connection pool, bounded per process (DATABASE_POOL_SIZE; 0 turns it off)."""
+    size = int(os.environ.get("DATABASE_POOL_SIZE", "8"))
+    if size <= 0:
+        return {}
+    return {"pool": {"min_size": 1, "max_size": size, "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))}}
+
+
 def database_from_url(url):
     """Turn a DATABASE_URL into a Django DATABASES entry (PostgreSQL or SQLite)."""
     parts = urlsplit(url)
@@ -40,9 +48,12 @@ def database_from_url(url):
             "PORT": str(parts.port or ""),
             # Planner costs for SSD storage (random reads nearly as cheap as sequential): the list's
             # ordered index scans are then chosen over bitmap scans plus a sort. Override in the URL.
-            "OPTIONS": {"options": "-c random_page_cost=1.1", **dict(parse_qsl(parts.query))},
-            "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"options": "-c random_page_cost=1.1", **_pool(), **dict(parse_qsl(parts.query))},
+            # Under ASGI a request's queries run in executor threads; a connection kept per thread
+            # (CONN_MAX_AGE > 0) is never closed and they pile up. Each request gives its connection
+            # back (to the pool, when there is one), so a process holds at most the pool's size.
+            "CONN_MAX_AGE": 0 if _pool() else int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+            "CONN_HEALTH_CHECKS": not _pool(),
         }
     if parts.scheme == "sqlite":
         return sqlite_database(parts.path[1:] or ":memory:")

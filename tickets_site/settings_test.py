@@ -33,5 +33,7 @@ else:
     # Named explicitly: channels' live server would otherwise prefix "test_" twice.
     DATABASES["default"]["TEST"] = {"NAME": "test_" + DATABASES["default"]["NAME"]}
     # Consumers run their queries in worker threads; closing after each use leaves no session open
-    # when the test database is dropped at the end.
+    # when the test database is dropped at the end. The suite's own process opens no pool (pytest
+    # creates and drops the test database under it); the servers tests start use the real settings.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"].pop("pool", None)
