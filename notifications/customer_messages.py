@@ -1,17 +1,23 @@
 """Delivering customer messages recorded on tickets (SPEC D4, N3).
 
-A message is an outbound Activity in the pending state. `deliver` sends it once through the
-email or SMS backend and records the outcome on the activity: sent (with the provider's id), or,
-after the last retry, failed with the reason. The activity row is locked while it is sent, so two
-workers handed the same task never both send it, and a task run again after success finds it sent.
+A message is an outbound Activity in the pending state, with the moment it is next to be tried
+(`next_attempt_at`). `deliver` sends it once through the email or SMS backend and records the
+outcome on the activity: sent (with the provider's id), or, after the last retry, failed with the
+reason; a temporary failure moves `next_attempt_at` on by a doubling delay. The activity row is
+locked while it is sent, so two workers handed the same message never both send it, and a task
+run again after success finds it sent. A worker killed while sending leaves the message pending
+and due: the sweeper hands it to another, which sends it again under the same idempotency key
+(SMS providers take a repeated key as the same message; SMTP has no such key).
 """
 
+import datetime
 import enum
 import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import timezone
 
 from tickets.models import Activity
 
@@ -65,8 +71,17 @@ def _send_sms(activity):
         raise DeliveryError(str(error), permanent=error.permanent) from None
 
 
-def deliver(activity_id, *, last_attempt):
-    """Send a pending message once; returns Outcome.RETRY when a temporary failure may pass."""
+def retry_delay(attempts):
+    """Seconds before the next try after `attempts` tries: 30, 60, 120 … by default."""
+    return settings.HELPDESK_MESSAGE_RETRY_DELAY * (2 ** max(0, attempts - 1))
+
+
+def deliver(activity_id):
+    """Send a pending message once: (Outcome, seconds until the next try when it is RETRY).
+
+    The last try is the one after HELPDESK_MESSAGE_RETRIES retries, counted on the activity, so a
+    message handed to a new task (by the sweeper) keeps its count.
+    """
     with transaction.atomic():
         activity = (
             Activity.objects.select_for_update(of=("self",))
@@ -75,8 +90,10 @@ def deliver(activity_id, *, last_attempt):
             .first()
         )
         if activity is None:
-            return Outcome.DONE
+            return Outcome.DONE, None
         activity.attempts += 1
+        last_attempt = activity.attempts > settings.HELPDESK_MESSAGE_RETRIES
+        wait = None
         try:
             provider_id = _send_sms(activity) if activity.kind == Activity.Kind.SMS else _send_email(activity)
         except DeliveryError as error:
@@ -86,9 +103,11 @@ def deliver(activity_id, *, last_attempt):
                 outcome = Outcome.DONE
             else:
                 outcome = Outcome.RETRY
+                wait = retry_delay(activity.attempts)
         else:
             activity.delivery_state = Activity.Delivery.SENT
             activity.delivery_detail = (provider_id or "")[:300]
             outcome = Outcome.DONE
-        activity.save(update_fields=["attempts", "delivery_state", "delivery_detail"])
-    return outcome
+        activity.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait) if wait is not None else None
+        activity.save(update_fields=["attempts", "delivery_state", "delivery_detail", "next_attempt_at"])
+    return outcome, wait

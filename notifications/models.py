@@ -38,6 +38,10 @@ class Notification(models.Model):
                 fields=["user"], condition=models.Q(emailed_at__isnull=True, kind="followed_change"),
                 name="notification_digest_due",
             ),
+            models.Index(
+                fields=["created_at"], condition=models.Q(emailed_at__isnull=True, kind="mention"),
+                name="notification_mention_due",
+            ),
         ]
 
     def __str__(self):

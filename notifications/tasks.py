@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from tickets.actions.messages import claim_substatus_notification, substatus_due_at
+from tickets.actions.messages import claim_substatus_notification
 from tickets.models import Ticket
 
 from . import agents
@@ -19,10 +19,10 @@ def send_substatus_notification(self, ticket_id, token):
     not changed since (the token is the moment it changed) and differs from what the customer was
     last told. A task that arrives early (clocks of web and worker apart) waits for the rest.
     """
-    ticket = Ticket.objects.filter(pk=ticket_id).only("sub_status_changed_at").first()
-    if ticket is None or ticket.sub_status_changed_at is None:
+    ticket = Ticket.objects.filter(pk=ticket_id).only("sub_status_changed_at", "customer_message_due_at").first()
+    if ticket is None or ticket.sub_status_changed_at is None or ticket.customer_message_due_at is None:
         return None
-    early = (substatus_due_at(ticket) - timezone.now()).total_seconds()
+    early = (ticket.customer_message_due_at - timezone.now()).total_seconds()
     if early > 1 and not self.request.is_eager and ticket.sub_status_changed_at.isoformat() == token:
         send_substatus_notification.apply_async((ticket_id, token), countdown=early)
         return None
@@ -33,17 +33,12 @@ def send_substatus_notification(self, ticket_id, token):
     return activity.pk
 
 
-def retry_delay(retries):
-    return settings.HELPDESK_MESSAGE_RETRY_DELAY * (2**retries)
-
-
 @shared_task(bind=True, name="notifications.tasks.deliver_customer_message", max_retries=None)
 def deliver_customer_message(self, activity_id):
     """Send one recorded customer message; temporary failures retry with doubling delays (N3)."""
-    last_attempt = self.request.retries >= settings.HELPDESK_MESSAGE_RETRIES
-    outcome = deliver(activity_id, last_attempt=last_attempt)
+    outcome, wait = deliver(activity_id)
     if outcome is Outcome.RETRY:
-        raise self.retry(countdown=retry_delay(self.request.retries))
+        raise self.retry(countdown=wait)
     return outcome.value
 
 

@@ -205,15 +205,12 @@ def run_export(export_id):
 
 
 def _claim(export_id):
-    """Mark the export running, or None when there is nothing to do (finished, failed or deleted)."""
-    with transaction.atomic():
-        export = TicketExport.objects.select_for_update().filter(pk=export_id).first()
-        if export is None or export.state in (TicketExport.State.DONE, TicketExport.State.FAILED):
-            return None
-        export.state = TicketExport.State.RUNNING
-        export.rows_done = 0
-        export.save(update_fields=["state", "rows_done"])
-    return export
+    """Take the export to write it, or None when there is nothing to do: finished, failed, deleted,
+    or being written by a live worker (an orphaned one is taken over, and starts again)."""
+    if not TicketExport.objects.claim(export_id):
+        return None
+    TicketExport.objects.beat(export_id, rows_done=0)
+    return TicketExport.objects.filter(pk=export_id).first()
 
 
 def write_export(export, path):
@@ -231,7 +228,7 @@ def write_export(export, path):
     def progress(done):
         nonlocal written
         written = done
-        TicketExport.objects.filter(pk=export.pk).update(rows_done=done)
+        TicketExport.objects.beat(export.pk, rows_done=done)
 
     custom_fields = filterset.custom_fields  # the active ones, in their order: what the list filters on
     headers = [header for header, _ in COLUMNS] + [field.name for field in custom_fields]

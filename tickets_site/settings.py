@@ -230,10 +230,15 @@ else:
     # Far above any countdown (sub-status notification delay) or export run time, so Redis never
     # redelivers a task that is still waiting or running.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+# Durable work (DESIGN: the broker is a doorbell): a queued or running job, or a pending message,
+# untouched for this many seconds was orphaned by a dead worker; the sweeper runs this often.
+HELPDESK_ORPHAN_AFTER = int(os.environ.get("HELPDESK_ORPHAN_AFTER", "30"))
+HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "reopen-due-tickets": {"task": "tickets.tasks.reopen_due_tickets", "schedule": 60.0},
     "notify-sla-at-risk": {"task": "tickets.tasks.notify_sla_at_risk", "schedule": 60.0},
     "expire-presence": {"task": "tickets.tasks.expire_presence", "schedule": 60.0},
+    "sweep-durable-work": {"task": "tickets.tasks.sweep", "schedule": HELPDESK_SWEEP_SECONDS},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

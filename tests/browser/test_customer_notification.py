@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tickets.models import Activity
 
-from ..celery_worker import DELAY, celery_worker, sms_provider, wait_for  # noqa: F401 - fixtures
+from ..celery_worker import DELAY, celery_worker, sms_provider, wait_for, workers  # noqa: F401 - fixtures
 from ..factories import ContactFactory, SubStatusFactory, make_ticket
 from .support import sign_in
 

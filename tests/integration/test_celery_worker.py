@@ -12,7 +12,7 @@ from notifications.tasks import send_substatus_notification
 from tickets import actions
 from tickets.models import Activity, Ticket
 
-from ..celery_worker import DELAY, celery_worker, finished, sms_provider, wait_for  # noqa: F401 - fixtures
+from ..celery_worker import DELAY, celery_worker, finished, sms_provider, wait_for, workers  # noqa: F401 - fixtures
 from ..factories import ContactFactory, SubStatusFactory, UserFactory, make_ticket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.spec("D4", "N3")]

@@ -329,7 +329,7 @@ def test_a_permanent_refusal_is_not_retried(ticket, flaky):
     flaky.failures, flaky.permanent = 1, True
     activity = pending_message(ticket)
 
-    assert deliver(activity.pk, last_attempt=False) is Outcome.DONE
+    assert deliver(activity.pk) == (Outcome.DONE, None)
 
     activity.refresh_from_db()
     assert activity.delivery_state == Activity.Delivery.FAILED and activity.attempts == 1
@@ -338,8 +338,8 @@ def test_a_permanent_refusal_is_not_retried(ticket, flaky):
 @pytest.mark.spec("N3")
 def test_a_sent_message_is_never_sent_again(ticket, flaky):
     activity = pending_message(ticket)
-    deliver(activity.pk, last_attempt=False)
-    deliver(activity.pk, last_attempt=False)
+    deliver(activity.pk)
+    deliver(activity.pk)
     assert len(flaky.sent) == 1
 
 

@@ -9,6 +9,7 @@ loading demo data; `without_customer_messages()` keeps everything but the custom
 changes the customer's case did not undergo (a sub-status replaced by another when it is deleted).
 """
 
+import datetime
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
@@ -37,14 +38,21 @@ def without_customer_messages():
     return _switched_off(_customer_messages)
 
 
+def customer_message_due(ticket, now):
+    """When the customer hears of the ticket's new sub-status (SPEC D4), or None when nobody is told."""
+    sub_status = ticket.sub_status
+    if not (_enabled.get() and _customer_messages.get() and sub_status is not None and sub_status.notify_channel):
+        return None
+    return now + datetime.timedelta(seconds=settings.SUBSTATUS_NOTIFY_DELAY)
+
+
 def enqueue_background_work(change, event):
     if not _enabled.get():
         return
     from notifications import tasks  # the tasks call the actions: imported late to avoid a cycle
 
     ticket = change.ticket
-    notify_customer = _customer_messages.get() and ticket.sub_status_id and ticket.sub_status.notify_channel
-    if "sub_status" in change.changes and notify_customer:
+    if "sub_status" in change.changes and ticket.customer_message_due_at is not None:
         token = ticket.sub_status_changed_at.isoformat()
         transaction.on_commit(
             partial(

@@ -19,7 +19,7 @@ from ..counts import bump_generation
 from ..display import field_display, field_label, user_display
 from ..live import publish_on_commit
 from ..models import Ticket, TicketEvent
-from .background import enqueue_background_work
+from .background import customer_message_due, enqueue_background_work
 from .guard import ticket_writes
 
 
@@ -157,9 +157,11 @@ class TicketChange:
                 ticket.resolved_at = None
                 ticket.completion_seconds = None
 
-        # The debounce token of the customer notification (D4): when the sub-status last changed.
+        # The debounce token of the customer notification (D4): when the sub-status last changed,
+        # and when the customer is due to hear of it (a later change moves it, or voids it).
         if ticket.sub_status_id != before["sub_status_id"]:
             ticket.sub_status_changed_at = now
+            ticket.customer_message_due_at = customer_message_due(ticket, now)
 
         # Total unassigned time: closed stretches are summed; an open one runs from unassigned_since.
         was_unassigned = before["assignee_id"] is None and before["team_id"] is None

@@ -194,12 +194,9 @@ def run_removal(removal_id):
     Safe to run twice or after a crash: each batch commits with its progress, and a second run
     continues with the tickets that still use the object.
     """
-    with transaction.atomic():
-        removal = Removal.objects.select_for_update().filter(pk=removal_id, state__in=ACTIVE_STATES).first()
-        if removal is None:
-            return None
-        removal.state = Removal.State.RUNNING
-        removal.save(update_fields=["state"])
+    if not Removal.objects.claim(removal_id):
+        return None  # finished, or being run by a live worker: an orphaned one is taken over and resumes
+    removal = Removal.objects.select_related("content_type", "user").get(pk=removal_id)
     model = removal.content_type.model_class()
     obj = model.objects.filter(pk=removal.object_id).first()
     replacement = model.objects.filter(pk=removal.replacement_id).first() if removal.replacement_id else None
@@ -225,7 +222,7 @@ def _run_batch(removal, obj, replacement):
             except TicketRuleError:
                 # The replacement no longer fits this ticket (its status moved meanwhile): just take it off.
                 detach_from_ticket(pk, removal.user, obj, None)
-        Removal.objects.filter(pk=removal.pk).update(tickets_done=F("tickets_done") + len(ids))
+        Removal.objects.beat(removal.pk, tickets_done=F("tickets_done") + len(ids))
     return bool(ids)
 
 

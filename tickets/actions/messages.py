@@ -7,7 +7,6 @@ activity; delivery happens afterwards (notifications/customer_messages.py). The 
 or history event, so nobody's open form turns stale because a message went out.
 """
 
-import datetime
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -49,10 +48,6 @@ def _recipient_problem(recipient, sms):
     return None
 
 
-def substatus_due_at(ticket):
-    return ticket.sub_status_changed_at + datetime.timedelta(seconds=settings.SUBSTATUS_NOTIFY_DELAY)
-
-
 def claim_substatus_notification(ticket_id, token, *, now=None):
     """Record the customer message for the sub-status set at `token`, if it is still due.
 
@@ -73,7 +68,9 @@ def claim_substatus_notification(ticket_id, token, *, now=None):
         if ticket is None or ticket.sub_status_changed_at is None:
             return None
         if ticket.sub_status_changed_at.isoformat() != token:
-            return None
+            return None  # changed again since: the due time belongs to the later change
+        # From here on this claim settles what is due for the token, whatever it decides.
+        _settle(ticket, {"customer_message_due_at": None})
         sub_status = ticket.sub_status
         if sub_status is None or sub_status.notify_channel == SubStatus.NotifyChannel.NONE:
             return None
@@ -97,6 +94,7 @@ def claim_substatus_notification(ticket_id, token, *, now=None):
             send_key=send_key,
             created_at=now,
             delivery_state=Activity.Delivery.PENDING,
+            next_attempt_at=now,
         )
         if not sms:
             activity.message_id = make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk")
@@ -104,9 +102,15 @@ def claim_substatus_notification(ticket_id, token, *, now=None):
         if problem:
             activity.delivery_state = Activity.Delivery.FAILED
             activity.delivery_detail = problem
+            activity.next_attempt_at = None
             activity.save()
             return None
         activity.save()
-        with ticket_writes():
-            Ticket.objects.filter(pk=ticket.pk).update(notified_sub_status=sub_status)
+        _settle(ticket, {"notified_sub_status": sub_status})
     return activity
+
+
+def _settle(ticket, values):
+    """Bookkeeping on the ticket row: no version bump, no event (see the module's docstring)."""
+    with ticket_writes():
+        Ticket.objects.filter(pk=ticket.pk).update(**values)

@@ -1,10 +1,11 @@
 """Running a confirmed import (SPEC L12): creating its tickets in batches, in the background.
 
-Exactly once, however often the task runs: rows are taken in batches, each batch in one
-transaction that holds the import's row lock, skips the rows its report already has, creates
-the others and appends them to the report before committing. A second run (a redelivered
-message, a second worker) waits for the lock, then finds those rows reported and skips them; a
-run that dies mid-batch rolls back that batch's tickets and report together.
+Exactly once, however often the task runs: one runner claims the import (a conditional update),
+then takes rows in batches, each batch in one transaction that holds the import's row lock, skips
+the rows its report already has, creates the others and appends them to the report before
+committing, with a heartbeat. A run that dies mid-batch rolls back that batch's tickets and report
+together; the sweeper hands the orphaned import to another worker, which resumes after the last
+batch committed.
 
 Each row is created through `tickets.actions.create_ticket` with the importing user as actor,
 inside its own savepoint: a row the actions refuse (TicketRuleError) is reported with the
@@ -73,6 +74,8 @@ def cancel_import(user, job_id):
 
 def run_import(import_id):
     """Create the tickets of import `import_id`; a no-op for an import that is not queued or running."""
+    if not TicketImport.objects.claim(import_id):
+        return None  # finished, or being run by a live worker: an orphaned one is taken over and resumes
     # The checked rows are fixed once the import is confirmed: read them once, not once per batch.
     rows = TicketImport.objects.filter(pk=import_id).values_list("rows", flat=True).first() or []
     try:
@@ -105,7 +108,8 @@ def _run_batch(import_id, rows):
             job.report.append(_import_row(actor, row, references))
         job.state = State.RUNNING
         job.rows_done = len(job.report)
-        job.save(update_fields=["state", "report", "rows_done"])
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["state", "report", "rows_done", "heartbeat_at"])
     return True
 
 

@@ -42,6 +42,8 @@ class Activity(models.Model):
         max_length=300, blank=True, help_text="Why a message failed, or the provider's id"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A pending message is (re)tried from this moment: the sweeper sends what a dead worker left.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     # One outbound message per reason to send it (e.g. a sub-status change): a redelivered task finds it.
     send_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     recipient = models.CharField(max_length=254, blank=True)
@@ -52,7 +54,12 @@ class Activity(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "activities"
-        indexes = [models.Index(fields=["ticket", "-created_at", "-id"], name="activity_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "-created_at", "-id"], name="activity_ticket_time"),
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(delivery_state="pending"), name="activity_delivery_due"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.ticket_id}"

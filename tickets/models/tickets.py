@@ -88,6 +88,9 @@ class Ticket(models.Model):
     # Debounced customer notification (SPEC D4): the moment the sub-status last changed is the token
     # a pending send checks; the sub-status the customer was last told about is never told again.
     sub_status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the customer is due to hear of the sub-status (empty: nothing due). The durable record of
+    # the debounced message: the sweeper sends whatever is overdue, whatever happened to the task.
+    customer_message_due_at = models.DateTimeField(null=True, blank=True)
     notified_sub_status = models.ForeignKey(
         "configurations.SubStatus", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name="sub-status last told to the customer",
@@ -170,6 +173,10 @@ class Ticket(models.Model):
             models.Index(fields=["unassigned_seconds"], name="ticket_unassigned_secs"),
             models.Index(fields=["time_spent_seconds"], name="ticket_time_spent"),
             models.Index(fields=["reopen_at"], condition=Q(reopen_at__isnull=False), name="ticket_reopen_due"),
+            models.Index(
+                fields=["customer_message_due_at"], condition=Q(customer_message_due_at__isnull=False),
+                name="ticket_message_due",
+            ),
             # The at-risk timer scans only open tickets not yet reported (SPEC T8).
             models.Index(
                 fields=["deadline"], condition=OPEN & Q(sla_risk_notified_at__isnull=True, assignee__isnull=False),

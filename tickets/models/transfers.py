@@ -1,11 +1,13 @@
 """Jobs a Celery worker runs: exports to XLSX (SPEC L11), imports from XLSX/CSV (SPEC L12) and
 removals of what many tickets use (SPEC X1)."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class JobState(models.TextChoices):
@@ -19,8 +21,39 @@ class JobState(models.TextChoices):
 ACTIVE_STATES = [JobState.QUEUED, JobState.RUNNING]
 
 
+def orphaned_before(now=None):
+    """The moment before which a queued or running job without a heartbeat counts as orphaned."""
+    return (now or timezone.now()) - datetime.timedelta(seconds=settings.HELPDESK_ORPHAN_AFTER)
+
+
+class JobQuerySet(models.QuerySet):
+    def orphaned(self, now=None):
+        """Queued or running jobs nobody has worked on lately: their worker died, or their task was lost."""
+        before = orphaned_before(now)
+        return self.filter(state__in=ACTIVE_STATES).filter(
+            Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, created_at__lt=before)
+        )
+
+    def claim(self, pk, now=None):
+        """Take job `pk` to run it, with a conditional update: True for one runner only.
+
+        A queued job is free, and so is a running one whose heartbeat stopped (an orphan); a job
+        another worker is running, or one that has finished, is not.
+        """
+        now = now or timezone.now()
+        before = orphaned_before(now)
+        free = Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING) & (
+            Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True)
+        )
+        return bool(self.filter(free, pk=pk).update(state=JobState.RUNNING, heartbeat_at=now))
+
+    def beat(self, pk, **values):
+        """Record progress, and that the job is alive."""
+        return self.filter(pk=pk).update(heartbeat_at=timezone.now(), **values)
+
+
 class Job(models.Model):
-    """What every job has: its state, why it failed, and when it began and ended."""
+    """What every job has: its state, why it failed, when it began and ended, and its heartbeat."""
 
     State = JobState
 
@@ -28,6 +61,11 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched as the work goes on: a job queued or running whose heartbeat stopped was orphaned by
+    # a dead worker, and the sweeper hands it to another (each job resumes or restarts safely).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -6,6 +6,9 @@ Celery discovers `tickets.tasks`; each module below registers its tasks under an
 from .exports import run_export
 from .imports import run_import
 from .removals import run_removal
+from .sweeper import sweep
 from .timers import expire_presence, notify_sla_at_risk, reopen_due_tickets
 
-__all__ = ["expire_presence", "notify_sla_at_risk", "reopen_due_tickets", "run_export", "run_import", "run_removal"]
+__all__ = [
+    "expire_presence", "notify_sla_at_risk", "reopen_due_tickets", "run_export", "run_import", "run_removal", "sweep",
+]
