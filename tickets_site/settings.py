@@ -5,6 +5,7 @@ in-memory channel layer, all under var/. DATABASE_URL and REDIS_URL switch to Po
 Redis; nothing else in the code differs between the two.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "tickets",
     "notifications",
     "demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +117,23 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tickets_site.middleware.HtmxMessagesMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (SPEC B9): django-axes counts failed sign-ins per username and address, on the
+# app's page and Django admin's; after AXES_FAILURE_LIMIT of them that pair is locked out for the
+# cool-off, with a message on the sign-in page (429). Admins unlock early in Django admin under
+# Axes › Access attempts (delete the attempt), or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "tickets_site.views.locked_out"
+# Behind a proxy, the client's address is the last one it adds to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
 
 ROOT_URLCONF = "tickets_site.urls"
 ASGI_APPLICATION = "tickets_site.asgi.application"
