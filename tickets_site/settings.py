@@ -323,6 +323,13 @@ HELPDESK_EXPORT_ATTACH_MAX_BYTES = int(os.environ.get("HELPDESK_EXPORT_ATTACH_MA
 # Imports (SPEC L12): the largest file and the most rows one import takes.
 HELPDESK_IMPORT_MAX_BYTES = int(os.environ.get("HELPDESK_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 HELPDESK_IMPORT_MAX_ROWS = int(os.environ.get("HELPDESK_IMPORT_MAX_ROWS", "5000"))
+# What an XLSX may hold once unpacked, and the longest cell and row: a small file with a huge cell is
+# refused before it becomes a huge stored preview (a ticket's longest field is its description).
+HELPDESK_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("HELPDESK_IMPORT_MAX_UNPACKED_BYTES", str(2 * HELPDESK_IMPORT_MAX_BYTES))
+)
+HELPDESK_IMPORT_MAX_CELL_CHARS = int(os.environ.get("HELPDESK_IMPORT_MAX_CELL_CHARS", "5000"))
+HELPDESK_IMPORT_MAX_ROW_CHARS = int(os.environ.get("HELPDESK_IMPORT_MAX_ROW_CHARS", "20000"))
 # The address links in emails point to (exports, mentions, followed tickets).
 HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://localhost:8000")
 
@@ -331,7 +338,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every sign-in at INFO; failures and lockouts stay visible at WARNING.
+        "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Attachments (SPEC D10): size and type limits. Only the extensions below are accepted, and the

@@ -237,11 +237,12 @@ def test_checking_a_file_costs_the_same_queries_for_3_rows_or_300(alice, support
         (SimpleUploadedFile("wide.csv", b"Title\r\nA,extra\r\n"), "Row 2 has values in a column without a header"),
         (SimpleUploadedFile("gap.csv", b"Title,,Priority\r\nA,x,High\r\n"), "Row 2 has values in a column without"),
         (SimpleUploadedFile("word.xlsx", zipped({"word/document.xml": b"<w/>"})), "can't be read as an Excel workbook"),
-        (SimpleUploadedFile("bomb.xlsx", zipped({"xl/big.xml": b"0" * 3_000_000})), "too large once unpacked"),
+        (SimpleUploadedFile("bomb.xlsx", zipped({"xl/big.xml": b"0" * 3_000_000})),
+         "holds 2.9 MB once unpacked; an import can hold at most 195 KB"),
     ],
 )
 def test_a_file_that_cannot_be_imported_is_refused_as_a_whole(db, settings, file, message):
-    settings.HELPDESK_IMPORT_MAX_BYTES = 100_000  # the zip bomb: 3 MB unpacked from a few kB
+    settings.HELPDESK_IMPORT_MAX_UNPACKED_BYTES = 200_000  # the zip bomb: 3 MB unpacked from a few kB
     with pytest.raises(ImportFileError) as refused:
         check_upload(file)
     assert message in refused.value.message
@@ -254,6 +255,35 @@ def test_too_many_rows_or_bytes_are_refused(db, settings):
     settings.HELPDESK_IMPORT_MAX_BYTES = 10
     with pytest.raises(ImportFileError, match="an import can be at most"):
         check_upload(csv_file("Title\nA long enough file\n"))
+
+
+@pytest.mark.spec("L12", "X2")
+def test_a_small_file_with_a_huge_cell_is_refused_before_anything_is_stored(db, settings, lead_client):
+    from tickets.models import TicketImport
+
+    settings.HELPDESK_IMPORT_MAX_CELL_CHARS = 5000
+    huge = xlsx([["Title", "Description"], ["Printer", "x" * 20_000]])
+    assert huge.size < 10_000  # it packs small...
+
+    with pytest.raises(ImportFileError, match="Row 2, column 2 holds 20,000 characters; a cell can hold at most 5,000"):
+        check_upload(huge)
+    huge.seek(0)
+    response = upload(lead_client, huge)
+    assert response.status_code == 422 and "a cell can hold at most 5,000" in response.content.decode()
+    assert not TicketImport.objects.exists()  # ...and nothing of it is kept
+
+
+@pytest.mark.spec("L12", "X2")
+def test_a_row_too_long_in_total_is_refused(db, settings):
+    settings.HELPDESK_IMPORT_MAX_ROW_CHARS = 100
+    with pytest.raises(ImportFileError, match="Row 2 holds 120 characters; a row can hold at most 100"):
+        check_upload(csv_file("Title,Description\n" + "t" * 60 + "," + "d" * 60 + "\n"))
+
+
+@pytest.mark.spec("L12")
+def test_the_preview_shows_a_long_title_shortened(db):
+    rows = checked([["Title"], ["x" * 500]])
+    assert len(rows[0]["title"]) == 200 and rows[0]["title"].endswith("…")
 
 
 # --- upload, preview, confirm, report --------------------------------------------------------------

@@ -170,7 +170,8 @@ class RowChecker:
 
         assigned = [show.pop(key) for key in ("Assigned agent", "Assigned team") if key in show]
         show["Assigned"] = " · ".join(assigned) or "—"
-        row = {"row": number, "title": title, "show": show}
+        # What the preview shows of the row stays short, whatever the file held.
+        row = {"row": number, "title": title if len(title) <= 200 else title[:199] + "…", "show": show}
         if errors:
             row["errors"] = errors
         else:

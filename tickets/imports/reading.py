@@ -16,6 +16,7 @@ from django.conf import settings
 
 from configurations.models import CustomField
 
+from ..display import filesize
 from ..uploads import UploadRefused, check_uploads, import_limits
 
 # Column key, header as written in the template, other headers accepted, what the column takes.
@@ -40,8 +41,6 @@ COLUMNS = [
 HEADERS = {key: header for key, header, _aliases, _help in COLUMNS}
 # Rows in a worksheet are formatted far below the data: this many empty rows in a row end the sheet.
 EMPTY_ROWS_END = 1000
-# An XLSX is a zip: its unpacked size may be this many times the upload limit (a zip bomb is refused).
-UNPACKED_FACTOR = 20
 
 
 class ImportFileError(Exception):
@@ -113,8 +112,11 @@ def _xlsx_rows(upload, name):
             unpacked = sum(entry.file_size for entry in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportFileError(unreadable) from None
-    if unpacked > UNPACKED_FACTOR * settings.HELPDESK_IMPORT_MAX_BYTES:
-        raise ImportFileError(f"“{name}” is too large once unpacked; split it into smaller files.")
+    # An XLSX is a zip: what counts is what it holds once unpacked (a zip bomb is refused unread).
+    limit = settings.HELPDESK_IMPORT_MAX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise ImportFileError(f"“{name}” holds {filesize(unpacked)} once unpacked; an import can hold at most "
+                              f"{filesize(limit)}. Split it into smaller files.")
     upload.seek(0)
     # Any failure inside openpyxl means a file it can't read: the person gets a message, never a 500.
     try:
@@ -149,12 +151,26 @@ def _csv_rows(upload, name):
         raise ImportFileError(f"“{name}” is not valid CSV: {error}.") from None
 
 
+def _check_size(number, cells):
+    """Refuse the file at the first cell or row too long to be a ticket's (nothing is stored)."""
+    cell_limit, row_limit = settings.HELPDESK_IMPORT_MAX_CELL_CHARS, settings.HELPDESK_IMPORT_MAX_ROW_CHARS
+    for position, cell in enumerate(cells, start=1):
+        if len(cell) > cell_limit:
+            raise ImportFileError(f"Row {number}, column {position} holds {len(cell):,} characters; a cell can hold "
+                                  f"at most {cell_limit:,}. Shorten it and try again.")
+    total = sum(len(cell) for cell in cells)
+    if total > row_limit:
+        raise ImportFileError(f"Row {number} holds {total:,} characters; a row can hold at most {row_limit:,}. "
+                              "Shorten it and try again.")
+
+
 def _split_header(rows, name):
     """The first non-empty row is the header; blank rows below it are skipped, rows are counted."""
     headers, header_width, unnamed, data, empty_run = None, 0, [], [], 0
     max_rows = settings.HELPDESK_IMPORT_MAX_ROWS
     for number, values in enumerate(rows, start=1):
         cells = [cell_text(value) for value in values]
+        _check_size(number, cells)
         if not any(cells):
             empty_run += 1
             if empty_run >= EMPTY_ROWS_END and headers is not None:
