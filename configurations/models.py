@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from tickets.validators import validate_single_line
+
 
 def validate_timezone(value):
     try:
@@ -35,7 +37,7 @@ class Priority(models.TextChoices):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="helpdesk_teams", blank=True)
 
     class Meta:
@@ -48,7 +50,7 @@ class Team(models.Model):
 class Tag(models.Model):
     """A label agents apply to tickets; at most HELPDESK_TAGS_PER_COMPANY exist (SPEC T5)."""
 
-    name = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=50, unique=True, validators=[validate_single_line])
     color = models.CharField(max_length=7, default="#64748b", help_text="Hex colour, e.g. #2563eb")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -70,7 +72,7 @@ class SubStatus(models.Model):
         SMS = "sms", "SMS"
 
     status = models.CharField(max_length=16, choices=Status.choices)
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(default=0)
     notify_channel = models.CharField(max_length=8, choices=NotifyChannel.choices, blank=True, default="")
     notify_text = models.TextField(blank=True, help_text="Message sent to the customer")
@@ -85,7 +87,7 @@ class SubStatus(models.Model):
 
 
 class TicketType(models.Model):
-    name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=60, unique=True, validators=[validate_single_line])
     customer_facing = models.BooleanField(default=True)
 
     class Meta:
@@ -98,7 +100,7 @@ class TicketType(models.Model):
 class WorkingCalendar(models.Model):
     """Working hours and holidays that SLA time is counted in (SPEC T8)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
 
     class Meta:
@@ -141,7 +143,7 @@ class WorkingHours(models.Model):
 class Holiday(models.Model):
     calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField()
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["date"]
@@ -154,7 +156,7 @@ class Holiday(models.Model):
 class SLAPolicy(models.Model):
     """Resolution time per priority, in working minutes (SPEC T8)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     low_minutes = models.PositiveIntegerField(default=5 * 8 * 60)
     normal_minutes = models.PositiveIntegerField(default=3 * 8 * 60)
     high_minutes = models.PositiveIntegerField(default=8 * 60)
@@ -175,7 +177,7 @@ class SLAPolicy(models.Model):
 class Category(models.Model):
     """Decides SLA and working hours, and carries the status rules of SPEC T7."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
     sla_policy = models.ForeignKey(SLAPolicy, null=True, blank=True, on_delete=models.SET_NULL)
     calendar = models.ForeignKey(
         WorkingCalendar, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="working hours"
@@ -209,7 +211,7 @@ class CustomField(models.Model):
         CHOICE = "choice", "Choice"
         BOOLEAN = "boolean", "Yes/no"
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_single_line])
     key = models.SlugField(max_length=50, unique=True, help_text="Used in URLs and exports")
     field_type = models.CharField(max_length=10, choices=FieldType.choices, default=FieldType.TEXT)
     required = models.BooleanField(default=False)

@@ -4,6 +4,8 @@ Each function is safe to run twice: notifications are keyed (`dedupe_key`), emai
 sent under a row lock. The Celery tasks in notifications/tasks.py only call these.
 """
 
+import logging
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,8 @@ from tickets.models import Activity, TicketEvent
 
 from .models import Notification
 from .services import absolute_url, email_user, notify
+
+logger = logging.getLogger(__name__)
 
 
 def _ticket_url(ticket):
@@ -26,11 +30,10 @@ def tell_mentioned(note_id):
         return 0
     ticket = note.ticket
     author = user_display(note.author) or "Someone"
-    told = 0
-    for user in note.mentions.filter(is_active=True):
-        if user.pk == note.author_id:
-            continue
-        notification, _ = notify(
+    # Everyone's notification first; then the emails, each on its own: one address the mail server
+    # refuses leaves that email for the sweeper to try again, never the others unsent.
+    notifications = [
+        notify(
             user,
             Notification.Kind.MENTION,
             f"{author} mentioned you on {ticket.reference}",
@@ -38,15 +41,24 @@ def tell_mentioned(note_id):
             ticket=ticket,
             url=_ticket_url(ticket),
             dedupe_key=f"mention:{note.pk}",
-        )
-        if notification.emailed_at is None:
+        )[0]
+        for user in note.mentions.filter(is_active=True).exclude(pk=note.author_id or 0)
+    ]
+    told = 0
+    for notification in notifications:
+        if notification.emailed_at is not None:
+            continue
+        try:
             _email_once(
                 notification,
                 f"{author} mentioned you on {ticket.reference}: {ticket.title}",
                 f"{author} wrote on {ticket.reference} “{ticket.title}”:\n\n{note.body}\n\n"
                 f"Open the ticket: {absolute_url(_ticket_url(ticket))}\n",
             )
-            told += 1
+        except Exception:  # noqa: BLE001 - the others are still told; the sweeper retries this one
+            logger.exception("Could not email mention %s to user %s", notification.pk, notification.user_id)
+            continue
+        told += 1
     return told
 
 

@@ -15,11 +15,12 @@ import enum
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Activity
+from tickets.validators import one_line
 
 from .sms import SMSError, SMSMessage, send_sms
 
@@ -43,7 +44,7 @@ def _queue(activity):
 
 def _send_email(activity):
     message = EmailMessage(
-        activity.subject,
+        one_line(activity.subject),
         activity.body,
         from_email=_queue(activity) if "@" in _queue(activity) else settings.DEFAULT_FROM_EMAIL,
         to=[activity.recipient],
@@ -51,6 +52,8 @@ def _send_email(activity):
     )
     try:
         message.send()
+    except BadHeaderError as error:
+        raise DeliveryError(f"The message could not be built ({error}).", permanent=True) from None
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
         raise DeliveryError(f"The mail server refused the message ({error}).", permanent=True) from None
     except (smtplib.SMTPException, OSError) as error:

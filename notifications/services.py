@@ -9,8 +9,10 @@ after the commit.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import IntegrityError, transaction
+
+from tickets.validators import one_line
 
 from .live import publish_unread_on_commit
 from .models import Notification
@@ -48,12 +50,21 @@ def absolute_url(path):
 
 
 def email_user(user, subject, body, *, attachments=(), headers=None):
-    """Email an agent. Raises on failure, so a task can retry. Users without an address are skipped."""
+    """Email an agent; False when it cannot be sent to them at all.
+
+    A temporary failure (the mail server) raises, so a task can retry. An address without which no
+    message can be built (a line break in it) is logged and skipped, never retried; the subject is
+    made a single line, whatever text went into it.
+    """
     if not user.email:
         logger.info("Not emailing %s: no address", user.get_username())
         return False
-    message = EmailMessage(subject, body, to=[user.email], headers=headers or {})
+    message = EmailMessage(one_line(subject), body, to=[user.email], headers=headers or {})
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
-    message.send()
+    try:
+        message.send()
+    except BadHeaderError as error:
+        logger.warning("Not emailing %s: %s", user.get_username(), error)
+        return False
     return True

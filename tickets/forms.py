@@ -14,6 +14,7 @@ from configurations.models import (
 )
 
 from .models import Account, Contact
+from .validators import validate_single_line
 
 
 def contact_from_text(text):
@@ -35,7 +36,7 @@ class AgentField(forms.ModelChoiceField):
 class NewTicketForm(forms.Form):
     """The New ticket form (SPEC L10). It lists its fields; anything else posted is ignored."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[validate_single_line])
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     ticket_type = forms.ModelChoiceField(TicketType.objects.all(), required=False, label="Type")
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
@@ -132,7 +133,7 @@ class TicketForm(forms.Form):
 
     bound_field_class = LoadedValueBoundField
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[validate_single_line])
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     ticket_type = forms.ModelChoiceField(TicketType.objects.all(), required=False, label="Type")
     priority = forms.ChoiceField(choices=Priority.choices)

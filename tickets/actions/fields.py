@@ -13,6 +13,7 @@ from ..access import WORK, require_right
 from ..display import display_value, user_display
 from ..models import CustomFieldValue, Ticket, TicketEvent
 from ..models.tickets import display_custom_value
+from ..validators import CONTROL_CHARACTERS
 from .base import TicketChange, TicketRuleError, changing, manual_at_risk, refresh_deadline
 from .guard import ticket_writes
 
@@ -47,6 +48,8 @@ def _clean_title(title):
         raise TicketRuleError("A ticket needs a title.", field="title")
     if len(title) > 200:
         raise TicketRuleError("A title can be at most 200 characters.", field="title")
+    if CONTROL_CHARACTERS.search(title):
+        raise TicketRuleError("A title is a single line of text, without line breaks or tabs.", field="title")
     return title
 
 

@@ -22,6 +22,7 @@ from configurations.models import Category, CustomField, Priority, Status, SubSt
 from ..actions import TicketRuleError
 from ..models import Account, Contact
 from ..models.customers import phone_validator
+from ..validators import CONTROL_CHARACTERS
 from .reading import cell_text, match_columns, read_upload
 
 DATE_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
@@ -127,6 +128,8 @@ class RowChecker:
             errors.append("Title is empty; every ticket needs a title.")
         elif len(title) > 200:
             errors.append(f"Title is {len(title)} characters long; at most 200 are allowed.")
+        elif CONTROL_CHARACTERS.search(title):
+            errors.append("Title has a line break or tab; a title is a single line of text.")
         data["title"] = title
         if text("description"):
             data["description"] = text("description")

@@ -1,6 +1,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
+from ..validators import validate_single_line
+
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()\-]{6,20}$", "Enter a phone number of 6 to 20 digits, optionally starting with +."
 )
@@ -9,7 +11,7 @@ phone_validator = RegexValidator(
 class Account(models.Model):
     """A customer organisation; its own SLA overrides the category's (SPEC T8, T11)."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=32, blank=True, validators=[phone_validator])
     sla_policy = models.ForeignKey(
@@ -27,7 +29,7 @@ class Account(models.Model):
 class Contact(models.Model):
     """A customer person. Deleting or anonymising one never deletes tickets (SPEC T11)."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     email = models.EmailField(blank=True, db_index=True)
     phone = models.CharField(max_length=32, blank=True, db_index=True, validators=[phone_validator])
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts")

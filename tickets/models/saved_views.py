@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from ..validators import validate_single_line
+
 NAME_MAX_LENGTH = 80
 QUERY_MAX_LENGTH = 2000
 
@@ -47,7 +49,7 @@ class TicketView(models.Model):
         SHARED = "shared", "Shared"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_views")
-    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_single_line])
     query = models.TextField(blank=True, max_length=QUERY_MAX_LENGTH, help_text="e.g. tab=all&priority=high")
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
     is_team_view = models.BooleanField(
@@ -125,7 +127,7 @@ class FilterScheme(models.Model):
     """A filter saved by name from the list toolbar ("Save as", SPEC L8); private to its owner."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filter_schemes")
-    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_single_line])
     query = models.TextField(blank=True, max_length=QUERY_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
