@@ -19,4 +19,5 @@ class NotificationConsumer(GuardedConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def notification_update(self, message):
-        await self.send_json(message["payload"])
+        if await self.still_allowed():
+            await self.send_json(message["payload"])

@@ -6,6 +6,7 @@ down costs a live update, not a saved change.
 """
 
 import asyncio
+import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -44,6 +45,24 @@ def send_to_group(layer, group, message):
     # This thread runs an event loop (sync code called from async tooling): send from a helper thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(async_to_sync(layer.group_send), group, message).result(timeout=10)
+
+
+def session_group(session):
+    """The group of one signed-in session's sockets, so signing out can close them; None without one."""
+    key = getattr(session, "session_key", None)
+    return f"session-{hashlib.sha256(key.encode()).hexdigest()[:40]}" if key else None
+
+
+def close_session_sockets(sender, request, user, **kwargs):
+    """On sign-out (Django's user_logged_out signal): the session's open sockets close at once."""
+    group = session_group(getattr(request, "session", None))
+    layer = get_channel_layer()
+    if group is None or layer is None:
+        return
+    try:
+        send_to_group(layer, group, {"type": "session.ended"})
+    except Exception:  # noqa: BLE001 - signing out must never fail; the sockets' own check closes them soon
+        logger.exception("Could not close the sockets of a session that signed out")
 
 
 def publish_on_commit(payload):

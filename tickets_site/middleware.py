@@ -94,3 +94,45 @@ class RightsMiddleware:
             response["HX-Reswap"] = "none"
             return response
         raise refusal
+
+
+class SessionTimeoutMiddleware:
+    """Sign a session out after HELPDESK_SESSION_IDLE_MINUTES without a request, or HELPDESK_SESSION_MAX_HOURS
+    after signing in, whichever comes first (SPEC B9).
+
+    The session records when it began and, at most once a minute, when it was last used (one write
+    a minute, not one a request). A session that timed out is signed out before the request is
+    handled, so LoginRequiredMiddleware then sends the person to sign in again.
+    """
+
+    STARTED, SEEN = "helpdesk_session_started", "helpdesk_session_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def started(cls, sender, request, user, **kwargs):
+        """Signing in starts the clocks (Django's user_logged_in signal, connected in tickets/apps.py):
+        saved with the login, so no request has to write the session for it."""
+        from django.utils import timezone
+
+        request.session[cls.STARTED] = request.session[cls.SEEN] = int(timezone.now().timestamp())
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.contrib.auth import logout
+        from django.utils import timezone
+
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            session = request.session
+            started, seen = session.get(self.STARTED), session.get(self.SEEN)
+            idle = settings.HELPDESK_SESSION_IDLE_MINUTES * 60
+            longest = settings.HELPDESK_SESSION_MAX_HOURS * 3600
+            if started is None:
+                session[self.STARTED], session[self.SEEN] = now, now
+            elif now - (seen or started) > idle or now - started > longest:
+                logout(request)
+            elif now - (seen or started) >= 60:
+                session[self.SEEN] = now
+        return self.get_response(request)

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tickets_site.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tickets_site.middleware.RightsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -284,6 +285,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without use, and in any case this long after signing in (a shift).
+HELPDESK_SESSION_IDLE_MINUTES = int(os.environ.get("HELPDESK_SESSION_IDLE_MINUTES", "120"))
+HELPDESK_SESSION_MAX_HOURS = int(os.environ.get("HELPDESK_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = HELPDESK_SESSION_MAX_HOURS * 3600
 X_FRAME_OPTIONS = "DENY"
 # HSTS preloading is a commitment the domain's owner makes on hstspreload.org and cannot quickly undo,
 # so it is opt-in (SECURE_HSTS_PRELOAD=1) and its reminder is silenced until then.
@@ -315,6 +320,8 @@ HELPDESK_NOTIFICATION_POLL_SECONDS = int(os.environ.get("HELPDESK_NOTIFICATION_P
 # Presence (SPEC D11): pages heartbeat this often; a page silent for the expiry has gone.
 HELPDESK_PRESENCE_HEARTBEAT = int(os.environ.get("HELPDESK_PRESENCE_HEARTBEAT", "15"))
 HELPDESK_PRESENCE_EXPIRY = int(os.environ.get("HELPDESK_PRESENCE_EXPIRY", "45"))
+# An open WebSocket checks again, at most this often, that its session is still signed in.
+HELPDESK_SOCKET_RECHECK_SECONDS = int(os.environ.get("HELPDESK_SOCKET_RECHECK_SECONDS", "30"))
 # Followers get one email with every change to their followed tickets since the last one (SPEC N2).
 HELPDESK_FOLLOWER_DIGEST_DELAY = int(os.environ.get("HELPDESK_FOLLOWER_DIGEST_DELAY", "300"))
 

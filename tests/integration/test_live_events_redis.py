@@ -115,7 +115,7 @@ def session_cookie(user):
 def communicator_for(ticket, cookie=None):
     from tickets_site.asgi import application
 
-    headers = [(b"origin", b"http://localhost")]
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     if cookie:
         headers.append((b"cookie", cookie))
     return WebsocketCommunicator(application, f"/ws/tickets/{ticket.pk}/", headers=headers)

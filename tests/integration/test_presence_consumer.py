@@ -30,7 +30,7 @@ def cookie_for(user):
 def socket(path, user=None, cookie=None):
     from tickets_site.asgi import application
 
-    headers = [(b"origin", b"http://localhost")]
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     if user is not None or cookie:
         headers.append((b"cookie", cookie or cookie_for(user)))
     return WebsocketCommunicator(application, path, headers=headers)
