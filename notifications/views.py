@@ -66,7 +66,12 @@ def notification_read_all(request):
         messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} as read.")
     else:
         messages.info(request, "Nothing unread.")
-    return redirect(request.POST.get("next") or "notifications:notification_list")
+    back = request.POST.get("next", "")
+    if not back or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("notifications:notification_list")  # only ever back to a page of this site
+    return redirect(back)
 
 
 def notification_unread(request):

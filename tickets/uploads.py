@@ -33,6 +33,7 @@ class UploadLimits:
     wrong_type: str = ""  # said instead of the generic "… files are not allowed", when given
     too_large_hint: str = ""
     refused_suffix: str = ""
+    check_content: bool = True  # the content must match the extension (SIGNATURES)
 
     @property
     def allowed_types_text(self):
@@ -60,7 +61,44 @@ def import_limits():
         noun="an import",
         wrong_type="Choose an Excel workbook (.xlsx) or a CSV file (.csv).",
         too_large_hint=" Split it into smaller files.",
+        check_content=False,  # the reader says precisely what is wrong with a file it can't read
     )
+
+
+# What a file of each type starts with: (offset, bytes), any of which will do. A file whose content
+# does not match its extension is refused, so a web page named photo.png is never kept as an image.
+OLE = [(0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")]
+ZIP = [(0, b"PK\x03\x04"), (0, b"PK\x05\x06")]
+SIGNATURES = {
+    ".pdf": [(0, b"%PDF-")],
+    ".png": [(0, b"\x89PNG\r\n\x1a\n")],
+    ".jpg": [(0, b"\xff\xd8\xff")],
+    ".jpeg": [(0, b"\xff\xd8\xff")],
+    ".gif": [(0, b"GIF87a"), (0, b"GIF89a")],
+    ".webp": [(8, b"WEBP")],
+    ".heic": [(4, b"ftyp")],
+    ".mp4": [(4, b"ftyp")],
+    ".mp3": [(0, b"ID3"), (0, b"\xff\xfb"), (0, b"\xff\xf3"), (0, b"\xff\xf2")],
+    ".wav": [(8, b"WAVE")],
+    ".rtf": [(0, b"{\\rtf")],
+    ".doc": OLE, ".xls": OLE, ".ppt": OLE, ".msg": OLE,
+    ".docx": ZIP, ".xlsx": ZIP, ".pptx": ZIP, ".odt": ZIP, ".ods": ZIP, ".zip": ZIP,
+}
+# Text files must not be markup a browser would run if it ever rendered them.
+TEXT_TYPES = {".txt", ".log", ".csv", ".eml"}
+MARKUP = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<iframe", b"<?xml")
+
+
+def content_problem(upload, name, suffix):
+    """Why the file's content is not what its name says, or None."""
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = SIGNATURES.get(suffix)
+    if signatures is not None and not any(head[offset:offset + len(magic)] == magic for offset, magic in signatures):
+        return f"“{name}” is not a {suffix.lstrip('.').upper()} file: its content does not match its name."
+    if suffix in TEXT_TYPES and head.lstrip().lower().startswith(MARKUP):
+        return f"“{name}” is a web page, not text: it can't be attached as {suffix}."
+    return None
 
 
 @dataclass(frozen=True)
@@ -99,6 +137,8 @@ def upload_problem(upload, limits):
         )
     if upload.size == 0:
         return f"“{name}” is empty."
+    if limits.check_content:
+        return content_problem(upload, name, suffix)
     return None
 
 

@@ -136,3 +136,30 @@ class SessionTimeoutMiddleware:
             elif now - (seen or started) >= 60:
                 session[self.SEEN] = now
         return self.get_response(request)
+
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "display-capture")
+)
+
+
+class SecurityHeadersMiddleware:
+    """Headers every response carries (SPEC B9).
+
+    - Permissions-Policy: the app uses no camera, microphone, location, payment or device access,
+      so no page (nor anything injected into one) may ask for them.
+    - Cache-Control: what a signed-in person sees is customer data; no browser or proxy keeps a
+      copy (`private, no-store`) unless a view said otherwise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response.headers:
+            response["Cache-Control"] = "private, no-store"
+        return response

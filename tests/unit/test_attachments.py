@@ -84,9 +84,40 @@ def test_uploading_files_stores_them_under_random_names_and_lists_them(alice_cli
 
 @pytest.mark.spec("D10")
 def test_the_content_type_comes_from_the_extension_never_from_the_browser(alice_client, ticket):
-    upload(alice_client, ticket, SimpleUploadedFile("notes.txt", b"<script>", content_type="text/html"), **HTMX)
+    upload(alice_client, ticket, SimpleUploadedFile("notes.txt", b"Call back at 9", content_type="text/html"), **HTMX)
 
     assert Attachment.objects.get().content_type == "text/plain"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.mark.spec("D10", "B9", "X2")
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("photo.png", b"<html><script>alert(1)</script></html>", "“photo.png” is not a PNG file: its content does not match its name."),
+        ("invoice.pdf", PNG, "“invoice.pdf” is not a PDF file"),
+        ("notes.txt", b"  <!DOCTYPE html><html><body onload=alert(1)>", "“notes.txt” is a web page, not text"),
+        ("drawing.txt", b"<svg onload=alert(1)>", "is a web page, not text"),
+    ],
+)
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused(alice_client, ticket, name, content, reason):
+    response = upload(alice_client, ticket, SimpleUploadedFile(name, content), **HTMX)
+
+    assert response.status_code == 422
+    assert reason in html(response)
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.spec("D10")
+def test_files_whose_content_matches_their_name_are_kept(alice_client, ticket):
+    upload(alice_client, ticket, SimpleUploadedFile("photo.png", PNG), SimpleUploadedFile("scan.pdf", b"%PDF-1.7\n"),
+           **HTMX)
+
+    assert sorted(Attachment.objects.values_list("original_name", "content_type")) == [
+        ("photo.png", "image/png"), ("scan.pdf", "application/pdf"),
+    ]
 
 
 @pytest.mark.spec("D10", "X2")

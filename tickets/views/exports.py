@@ -83,6 +83,7 @@ def export_download(request, pk):
         raise Http404("This export's file is no longer available.") from None
     response = FileResponse(handle, as_attachment=True, filename=export.file_name, content_type=XLSX_CONTENT_TYPE)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
