@@ -3,8 +3,8 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HELPDESK_VAR_DIR=/var/lib/helpdesk
 WORKDIR /app
 
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir .
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 # Static files are collected at build time with throwaway settings; WhiteNoise serves them.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \

@@ -7,18 +7,28 @@ PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export HOST PORT CHROMIUM_PATH
 
-.PHONY: run test install install-test migrate demo bench check-deploy clean
+.PHONY: run test install install-test lock migrate demo bench check-deploy clean
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies are installed from lock files with hashes (`make lock` writes them from pyproject.toml):
+# every machine gets the same releases, and a file that is not the one locked is refused.
+$(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet ".[test]"
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	@touch $@
+
+## Write requirements.lock and requirements-test.lock again from pyproject.toml (newest allowed releases).
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(PY) -m uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --quiet \
+	  --custom-compile-command "make lock" -o requirements.lock
+	$(PY) -m uv pip compile pyproject.toml --extra test --universal --generate-hashes --python-version 3.11 --quiet \
+	  --custom-compile-command "make lock" -o requirements-test.lock
 
 install: $(VENV)/.installed
 

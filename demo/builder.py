@@ -173,14 +173,14 @@ class DemoBuilder:
         for number, (created, kind, payload) in enumerate(self.schedule(count)):
             # Each ticket has its own random stream: where one ticket's life stops (at "now") never
             # changes the tickets after it, so the data is the same whenever it is seeded.
-            self.rng = random.Random(SEED * 10007 + number)
+            self.rng = random.Random(SEED * 10007 + number)  # nosec B311 - repeatable demo data, no secret
             if kind == "incident":
                 self.live_incident(created, *payload)
             else:
                 incident = payload[0] if kind == "child" else None
                 template = payload[1] if kind == "child" else payload
                 self.live_regular(created, template, incident)
-        self.rng = random.Random(SEED + 1)
+        self.rng = random.Random(SEED + 1)  # nosec B311 - repeatable demo data, no secret
         self.finish_links()
         self.finish_archives()
         self.clock.current = None
@@ -580,7 +580,7 @@ def seed_demo(out=print):
         out(ALREADY_PRESENT)
         return None
     started = time.monotonic()
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311 - repeatable demo data, no secret
     names = NameSource(rng)
     # Demo data messages nobody: no customer notifications, no emails to the demo agents.
     with transaction.atomic(), SimulatedClock() as clock, actions.without_background_work():

@@ -10,7 +10,7 @@ from configurations.models import (
 )
 
 SEED = 42
-PASSWORD = "demo"
+PASSWORD = "demo"  # nosec B105 - the documented demo logins, created only by seed_demo
 ALREADY_PRESENT = "Demo data already present; nothing changed."
 UTC = dt.UTC
 LONDON = "Europe/London"

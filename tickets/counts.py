@@ -71,7 +71,7 @@ def bump_generation():
 
 
 def cache_key(user, state_query):
-    digest = hashlib.sha1(state_query.encode()).hexdigest()
+    digest = hashlib.sha1(state_query.encode(), usedforsecurity=False).hexdigest()
     return f"tickets:counts:{generation()}:{user.pk}:{digest}"
 
 

@@ -6,7 +6,7 @@
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404 - starts this project's own three processes
 import sys
 import time
 
@@ -41,7 +41,8 @@ class Command(BaseCommand):
             "beat": [python, "-m", "celery", "-A", "tickets_site", "--quiet", "beat", "-l", "warning",
                      "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }
-        processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+        # Fixed argument lists of this project's own commands, no shell.
+        processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # nosec B603
         # Announce once the web server answers, so the URL is not lost among the start-up logs.
         self._wait_for_port(host, int(port), processes["web"])
         self._announce(host, port, embedded)
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             self._stop_all(processes)
 
     def _wait_for_port(self, host, port, web, timeout=30):
-        connect_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+        connect_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # nosec B104 - a comparison
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and web.poll() is None:
             try:
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                 time.sleep(0.2)
 
     def _announce(self, host, port, embedded):
-        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # nosec B104 - a comparison
         stack = "SQLite, filesystem broker, in-memory channel layer" if embedded else "PostgreSQL/Redis"
         lines = [
             "",
