@@ -7,14 +7,38 @@
  * - A failed htmx request shows "Something went wrong — try again".
  * - Buttons with data-copy="text" copy to the clipboard.
  * - The user menu (<details data-menu>) closes on outside click and Escape.
+ * - `helpdesk.icon(name)` draws an icon from the sprite, as {% icon %} does in templates;
+ *   `helpdesk.csrfToken()` is the token htmx sends, for scripts that post with fetch.
+ * The widgets every page may use (dialog and confirmation, combobox, sortable lists) live in
+ * static/js/widgets/.
  */
 (function () {
   "use strict";
 
   var DISMISS_AFTER = { error: 10000, warning: 8000 };
   var DEFAULT_DISMISS = 5000;
-  var CLOSE_ICON =
-    '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M18 6L6 18M6 6l12 12"/></svg>';
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function icon(name, extraClass) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", extraClass ? "icon " + extraClass : "icon");
+    svg.setAttribute("aria-hidden", "true");
+    var use = document.createElementNS(SVG, "use");
+    use.setAttribute("href", (document.body.getAttribute("data-icon-sprite") || "/static/icons/sprite.svg") + "#icon-" + name);
+    svg.appendChild(use);
+    return svg;
+  }
+
+  function csrfToken() {
+    try {
+      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      if (headers["X-CSRFToken"]) return headers["X-CSRFToken"];
+    } catch (e) {
+      /* fall through to a form's token */
+    }
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
 
   function region() {
     var el = document.getElementById("toasts");
@@ -79,7 +103,7 @@
     close.className = "toast-close";
     close.setAttribute("data-toast-close", "");
     close.setAttribute("aria-label", "Dismiss");
-    close.innerHTML = CLOSE_ICON;
+    close.appendChild(icon("x"));
     el.appendChild(span);
     el.appendChild(close);
     region().appendChild(el);
@@ -182,5 +206,5 @@
     start();
   }
 
-  window.helpdesk = { toast: toast, copy: copy };
+  window.helpdesk = Object.assign(window.helpdesk || {}, { toast: toast, copy: copy, icon: icon, csrfToken: csrfToken });
 })();

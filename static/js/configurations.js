@@ -1,17 +1,10 @@
 /*
  * Configurations: drag and drop (or Alt+Shift+Arrow keys on a sub-status's Edit link) reorders the
  * sub-statuses of one main status; the new order is saved with one POST (SPEC C1, T2).
+ * The dragging and the keys are static/js/widgets/sortable.js.
  */
 (function () {
   "use strict";
-
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (e) {
-      return "";
-    }
-  }
 
   function say(text, isError) {
     var status = document.querySelector("[data-reorder-status]");
@@ -22,18 +15,13 @@
 
   function saveOrder(list) {
     var grid = list.closest("[data-reorder-url]");
-    var body = new URLSearchParams();
-    body.append("status", list.dataset.status);
+    var fields = [["status", list.dataset.status]];
     list.querySelectorAll("li[data-id]").forEach(function (item) {
-      body.append("order", item.dataset.id);
+      fields.push(["order", item.dataset.id]);
     });
     say("Saving the order…");
-    fetch(grid.dataset.reorderUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: body,
-    })
+    window.helpdesk.sortable
+      .post(grid.dataset.reorderUrl, fields)
       .then(function (response) {
         if (response.ok) {
           say("Order saved.");
@@ -50,39 +38,17 @@
 
   function setUp() {
     document.querySelectorAll("[data-substatus-list]").forEach(function (list) {
-      if (list.sortableReady || !window.Sortable) return;
+      if (list.sortableReady) return;
       list.sortableReady = true;
-      window.Sortable.create(list, {
-        group: "substatus-" + list.dataset.status, // only within its own status
-        animation: 150,
-        draggable: "li[data-id]",
-        filter: ".config-sub-actions",
-        preventOnFilter: false,
-        ghostClass: "is-drag-ghost",
-        onEnd: function (event) {
-          if (event.oldIndex !== event.newIndex) saveOrder(list);
-        },
+      window.helpdesk.sortable(list, {
+        items: "li[data-id]",
+        ignore: ".config-sub-actions",
+        keys: "a",
+        changed: saveOrder,
+        sortable: { group: "substatus-" + list.dataset.status }, // only within its own status
       });
     });
   }
-
-  document.addEventListener("keydown", function (event) {
-    var link = event.target.closest && event.target.closest("[data-substatus-list] a");
-    if (!link || !event.altKey || !event.shiftKey) return;
-    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
-    var item = link.closest("li[data-id]");
-    var list = item.parentNode;
-    event.preventDefault();
-    if (event.key === "ArrowUp" && item.previousElementSibling) {
-      list.insertBefore(item, item.previousElementSibling);
-    } else if (event.key === "ArrowDown" && item.nextElementSibling) {
-      list.insertBefore(item.nextElementSibling, item);
-    } else {
-      return;
-    }
-    link.focus();
-    saveOrder(list);
-  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);

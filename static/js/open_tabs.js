@@ -1,8 +1,8 @@
 /*
  * Open ticket tabs and the peek panel (SPEC L9). Loaded by {% open_tabs_bar %}.
  *
- * - Tabs reorder by drag and drop (SortableJS) or by Alt+Shift+Left/Right on a focused tab; the new
- *   order is saved with one POST. Closing a tab swaps the bar (htmx) and keeps keyboard focus nearby.
+ * - Tabs reorder by drag and drop or by Alt+Shift+Left/Right on a focused tab
+ *   (static/js/widgets/sortable.js); the new order is saved with one POST. Closing a tab swaps the bar (htmx) and keeps keyboard focus nearby.
  * - The "Tickets" home tab returns to the list as it was left (filters, tab, sort live in its URL).
  * - Peek: the list's row buttons load a ticket into <aside id="peek">; it is shown after the swap,
  *   and hidden and emptied by its × button or Escape, with focus back on the row's button.
@@ -19,17 +19,6 @@
     if (window.helpdesk && window.helpdesk.toast) window.helpdesk.toast(text, level);
   }
 
-  function csrfToken() {
-    try {
-      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
-      if (headers["X-CSRFToken"]) return headers["X-CSRFToken"];
-    } catch (e) {
-      /* fall through */
-    }
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   // --- tabs ------------------------------------------------------------------------------------
 
   function bar() {
@@ -38,16 +27,12 @@
 
   function saveOrder(list) {
     var nav = list.closest("[data-open-tabs]");
-    var body = new URLSearchParams();
+    var fields = [];
     list.querySelectorAll(".open-tab[data-ticket-id]").forEach(function (tab) {
-      body.append("order", tab.getAttribute("data-ticket-id"));
+      fields.push(["order", tab.getAttribute("data-ticket-id")]);
     });
-    return fetch(nav.getAttribute("data-order-url"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
-      body: body,
-    })
+    return window.helpdesk.sortable
+      .post(nav.getAttribute("data-order-url"), fields, { "HX-Request": "true" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
       })
@@ -56,38 +41,19 @@
       });
   }
 
-  function moveTab(link, step) {
-    var tab = link.closest(".open-tab");
-    var list = tab.parentNode;
-    if (step < 0 && tab.previousElementSibling) {
-      list.insertBefore(tab, tab.previousElementSibling);
-    } else if (step > 0 && tab.nextElementSibling) {
-      list.insertBefore(tab.nextElementSibling, tab);
-    } else {
-      return;
-    }
-    link.focus();
-    saveOrder(list);
-  }
-
   // A property, not an attribute: htmx's history snapshots copy attributes but not the Sortable.
   function setUpBar(nav) {
     if (!nav || nav.openTabsReady) return;
     nav.openTabsReady = true;
     var list = nav.querySelector("[data-open-tabs-list]");
-    if (list && window.Sortable) {
-      window.Sortable.create(list, {
-        animation: 150,
-        draggable: ".open-tab",
-        filter: ".open-tab-close-form",
-        preventOnFilter: false,
-        direction: "horizontal",
-        ghostClass: "is-drag-ghost",
-        chosenClass: "is-drag-chosen",
-        dragClass: "is-dragging",
-        onEnd: function (event) {
-          if (event.oldIndex !== event.newIndex) saveOrder(list);
-        },
+    if (list) {
+      window.helpdesk.sortable(list, {
+        items: ".open-tab",
+        ignore: ".open-tab-close-form",
+        horizontal: true,
+        keys: ".open-tab-link",
+        changed: saveOrder,
+        sortable: { chosenClass: "is-drag-chosen", dragClass: "is-dragging" },
       });
     }
     rememberOrRestoreListUrl(nav);
@@ -117,15 +83,6 @@
 
   document.addEventListener("htmx:pushedIntoHistory", rememberListUrl);
   document.addEventListener("htmx:replacedInHistory", rememberListUrl);
-
-  document.addEventListener("keydown", function (event) {
-    var link = event.target.closest && event.target.closest(".open-tab-link");
-    if (!link || !event.altKey || !event.shiftKey) return;
-    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
-      event.preventDefault();
-      moveTab(link, event.key === "ArrowLeft" ? -1 : 1);
-    }
-  });
 
   // Closing a tab replaces the bar; keep keyboard focus on the tab that took its place.
   var closingIndex = null;

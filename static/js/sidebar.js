@@ -4,11 +4,11 @@
  * - Requests from the sidebar and the schemes menu carry the list's current query (`from`, and
  *   `query` for "Save as"): the list refreshes by htmx and pushes its URL, so the query rendered
  *   into the page may be stale.
- * - "+ Add View" and the view forms open in #views-dialog; closing it after adding a view reloads
- *   the list so the sidebar shows the change.
- * - Edit mode: SortableJS reorders and nests (one level; folders stay at the top level), the bin
- *   removes an entry from My views, arrow keys on a handle do the same without a mouse, and
- *   "Done" saves the whole arrangement in one POST.
+ * - "+ Add View" and the view forms open in #views-dialog (static/js/widgets/dialog.js); closing it
+ *   after adding a view reloads the list so the sidebar shows the change.
+ * - Edit mode: dragging reorders and nests (static/js/widgets/sortable.js; one level, folders stay
+ *   at the top level), the bin removes an entry from My views, arrow keys on a handle do the same
+ *   without a mouse, and "Done" saves the whole arrangement in one POST.
  */
 (function () {
   "use strict";
@@ -60,16 +60,6 @@
     var back = currentBack();
     return window.location.pathname + (back ? "?" + back : "");
   }
-
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || target.id !== "views-dialog-body") return;
-    var box = dialog();
-    if (!box) return;
-    if (!box.open) box.showModal();
-    var first = target.querySelector("[autofocus]") || target.querySelector("input:not([type=hidden]), a[href], button");
-    if (first) first.focus();
-  });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
@@ -130,44 +120,39 @@
     return !own || itemsOf(own).length === 0; // a view with sub-views cannot become one
   }
 
-  function withSortable(callback) {
-    if (window.Sortable) return callback();
-    var script = document.createElement("script");
-    script.src = (document.querySelector('script[src*="sortable"]') || {}).src || "/static/vendor/sortable.min.js";
-    script.onload = callback;
-    document.head.appendChild(script);
-  }
-
+  // Nothing is saved while dragging: "Done" posts the whole arrangement.
   function makeSortable(root) {
     destroySortables();
     root.querySelectorAll("[data-view-list]").forEach(function (list) {
       sortables.push(
-        new window.Sortable(list, {
-          group: {
-            name: "my-views",
-            put: function (to, from, dragged) {
-              return canNest(dragged, to.el);
-            },
-          },
-          draggable: ".view-item",
-          filter: ".view-remove",
-          preventOnFilter: false,
-          animation: 150,
-          forceFallback: true,
-          fallbackOnBody: true,
-          fallbackTolerance: 3,
-          swapThreshold: 0.65,
-          emptyInsertThreshold: 10,
-          ghostClass: "is-ghost",
-          chosenClass: "is-chosen",
-          dragClass: "is-dragged",
-          onStart: function () {
-            root.classList.add("is-dragging");
-          },
-          onEnd: function (event) {
-            root.classList.remove("is-dragging");
+        window.helpdesk.sortable(list, {
+          items: ".view-item",
+          ignore: ".view-remove",
+          changed: function (to, item) {
             dirty = true;
-            announce("Moved " + nameOf(event.item) + ".");
+            announce("Moved " + nameOf(item) + ".");
+          },
+          sortable: {
+            group: {
+              name: "my-views",
+              put: function (to, from, dragged) {
+                return canNest(dragged, to.el);
+              },
+            },
+            forceFallback: true,
+            fallbackOnBody: true,
+            fallbackTolerance: 3,
+            swapThreshold: 0.65,
+            emptyInsertThreshold: 10,
+            ghostClass: "is-ghost",
+            chosenClass: "is-chosen",
+            dragClass: "is-dragged",
+            onStart: function () {
+              root.classList.add("is-dragging");
+            },
+            onEnd: function () {
+              root.classList.remove("is-dragging");
+            },
           },
         })
       );
@@ -186,9 +171,7 @@
     var edit = root.querySelector("[data-views-edit]");
     if (edit) edit.setAttribute("aria-pressed", editing ? "true" : "false");
     if (editing) {
-      withSortable(function () {
-        makeSortable(root);
-      });
+      makeSortable(root);
       announce("Editing My views. Drag views to reorder or nest them, then press Done to save.");
       var done = root.querySelector("[data-views-done]");
       if (done) done.focus();
@@ -324,21 +307,6 @@
       return;
     }
 
-    var close = target.closest("[data-views-dialog-close]");
-    var box = dialog();
-    if (close && box && box.contains(close) && !box.dataset.changed) {
-      event.preventDefault();
-      box.close();
-      return;
-    }
-
-    var confirmable = target.closest("[data-views-confirm]");
-    if (confirmable && !window.confirm(confirmable.getAttribute("data-views-confirm"))) {
-      event.preventDefault();
-      event.stopPropagation();
-      return;
-    }
-
     var saveAs = target.closest("[data-scheme-save-as]");
     if (saveAs) {
       var form = document.getElementById("scheme-save-form");
@@ -356,7 +324,7 @@
     var root = nav();
     if (!root) return;
     refreshEmpty(root);
-    if (root.classList.contains("is-editing") && window.Sortable) makeSortable(root);
+    if (root.classList.contains("is-editing")) makeSortable(root);
   });
 
   // After "Save as" or a delete, the menu is re-rendered: keep focus inside it.

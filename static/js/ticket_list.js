@@ -1,5 +1,6 @@
-// Ticket list: selection for the bulk bar, confirmation of destructive bulk actions, and the
-// New ticket dialog. The list region is swapped by htmx, so handlers are delegated.
+// Ticket list: selection for the bulk bar, and the New ticket dialog's errors. The list region is
+// swapped by htmx, so handlers are delegated. Bulk delete asks first (data-confirm) and the New
+// ticket form opens in a <dialog data-dialog>: both through static/js/widgets/dialog.js.
 (function () {
   "use strict";
 
@@ -40,25 +41,9 @@
       selected().forEach(function (box) { box.checked = false; });
       refreshBulkBar();
     }
-    var confirmButton = event.target.closest("[data-confirm]");
-    if (confirmButton && !window.confirm(confirmButton.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-    var close = event.target.closest("[data-dialog-close]");
-    if (close) {
-      var dialog = close.closest("dialog");
-      if (dialog) dialog.close();
-    }
   });
 
-  // The New ticket form arrives by htmx into the dialog, which then opens with focus on the title.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "new-ticket-body") {
-      var dialog = document.getElementById("new-ticket-dialog");
-      if (dialog && !dialog.open) dialog.showModal();
-      var first = dialog && dialog.querySelector("input, textarea, select");
-      if (first) first.focus();
-    }
     if (event.detail.target && event.detail.target.id === "list-region") refreshBulkBar();
   });
   // A form re-rendered with errors keeps focus on the first field in error.

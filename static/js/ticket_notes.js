@@ -5,7 +5,8 @@
  *   URL hash (#activities, #history) so a reload or a shared link opens the same tab.
  * - Notes (SPEC D5): a live character counter (warning near the limit; Save disabled past it or
  *   when empty), an emoji grid inserted at the caret, @mention autocomplete from a JSON endpoint
- *   (arrows, Enter/Tab to pick, Escape to close). The server enforces the same rules.
+ *   (the combobox of static/js/widgets/combobox.js: arrows, Enter/Tab to pick, Escape to close).
+ *   The server enforces the same rules.
  * - History (SPEC D7): the entry whose snapshot is open is marked; Close empties the snapshot.
  * Everything is delegated from document, so rows swapped in by htmx work without re-binding.
  */
@@ -180,6 +181,7 @@
     document.querySelectorAll("[data-emoji-picker]").forEach(function (picker) {
       if (!picker.contains(event.target)) closeEmoji(picker, false);
     });
+    // A click elsewhere, the textarea included (the caret moved), ends the mention being typed.
     if (!event.target.closest(".mention-list")) closeMentions();
   });
 
@@ -202,7 +204,9 @@
 
   /* ---------------- @mention autocomplete ---------------- */
 
-  var mention = { input: null, list: null, items: [], active: -1, start: -1, request: 0, timer: null };
+  // The composer ([data-note-compose]) is a combobox in suggest mode (static/js/widgets/combobox.js):
+  // its list shows only while the text before the caret is an @mention being typed.
+  var mention = { input: null, list: null, start: -1, request: 0, timer: null };
   var MENTION_BEFORE_CARET = /(^|[^\w@])@([\w.+-]{1,30})$/;
 
   function mentionList() {
@@ -212,6 +216,7 @@
       list.id = "mention-list";
       list.setAttribute("role", "listbox");
       list.setAttribute("aria-label", "Agents to mention");
+      list.setAttribute("data-combobox-list", "");
       list.hidden = true;
       mention.list = list;
     }
@@ -219,13 +224,8 @@
   }
 
   function closeMentions() {
-    if (mention.list) mention.list.hidden = true;
-    if (mention.input) {
-      mention.input.setAttribute("aria-expanded", "false");
-      mention.input.removeAttribute("aria-activedescendant");
-    }
-    mention.items = [];
-    mention.active = -1;
+    var compose = mention.list && mention.list.closest("[data-note-compose]");
+    if (compose) window.helpdesk.combobox.close(compose);
   }
 
   function mentionLookup(input) {
@@ -256,23 +256,21 @@
   function showMentions(input, results) {
     var list = mentionList();
     var compose = input.closest("[data-note-compose]");
-    if (list.parentNode !== compose) compose.appendChild(list);
+    if (list.parentNode !== compose) {
+      closeMentions();
+      compose.appendChild(list);
+    }
     mention.input = input;
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);
     list.innerHTML = "";
-    mention.items = results;
-    if (!results.length) {
-      closeMentions();
-      return;
-    }
     results.forEach(function (user, index) {
       var item = document.createElement("li");
       item.id = "mention-option-" + index;
       item.className = "mention-option";
       item.setAttribute("role", "option");
-      item.setAttribute("data-username", user.username);
+      item.setAttribute("data-value", user.username);
       var name = document.createElement("span");
       name.className = "mention-name";
       name.textContent = user.name;
@@ -281,60 +279,15 @@
       handle.textContent = "@" + user.username;
       item.appendChild(name);
       item.appendChild(handle);
-      item.addEventListener("mousedown", function (event) {
-        event.preventDefault(); // keep the focus in the textarea
-        pickMention(index);
-      });
       list.appendChild(item);
     });
-    list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
-    setActive(0);
+    window.helpdesk.combobox.refresh(compose);
   }
 
-  function setActive(index) {
-    var options = mention.list.querySelectorAll('[role="option"]');
-    mention.active = index;
-    options.forEach(function (option, i) {
-      option.setAttribute("aria-selected", i === index ? "true" : "false");
-    });
-    if (options[index]) {
-      mention.input.setAttribute("aria-activedescendant", options[index].id);
-      options[index].scrollIntoView({ block: "nearest" });
-    }
-  }
-
-  function pickMention(index) {
-    var user = mention.items[index];
-    var input = mention.input;
-    if (!user || !input) return;
-    insertAt(input, "@" + user.username + " ", mention.start, input.selectionStart);
-    closeMentions();
-  }
-
-  document.addEventListener("keydown", function (event) {
-    if (!mention.list || mention.list.hidden || event.target !== mention.input) return;
-    var count = mention.items.length;
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      setActive((mention.active + 1) % count);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive((mention.active - 1 + count) % count);
-    } else if (event.key === "Enter" || event.key === "Tab") {
-      if (mention.active >= 0) {
-        event.preventDefault();
-        pickMention(mention.active);
-      }
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      closeMentions();
-    }
-  });
-
-  document.addEventListener("focusout", function (event) {
-    if (event.target === mention.input) setTimeout(closeMentions, 150);
+  document.addEventListener("combobox:pick", function (event) {
+    var input = event.detail.input;
+    if (!input || input !== mention.input || !input.matches("[data-note-input]")) return;
+    insertAt(input, "@" + event.detail.value + " ", mention.start, input.selectionStart);
   });
 
   /* ---------------- htmx hooks ---------------- */

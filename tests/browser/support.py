@@ -20,6 +20,11 @@ def sign_in(page, server, username, password, path=None):
     page.wait_for_load_state()
 
 
+def confirm_dialog(page):
+    """The site's own "are you sure?" dialog (static/js/widgets/dialog.js), which stands in for window.confirm."""
+    return page.get_by_role("alertdialog")
+
+
 def signed_in(page, server, user):
     """Give the browser a session for `user` without the login page (tests about something else)."""
     client = Client()

@@ -13,6 +13,7 @@ from tickets import actions
 from tickets.models import Activity, TicketEvent
 
 from ..factories import make_ticket
+from .support import confirm_dialog
 from .test_ticket_list import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,8 +143,10 @@ def test_the_author_deletes_a_note_after_confirming(live_server, page, alice, pa
     sign_in(page, live_server, "alice", password)
     open_ticket(page, live_server, ticket)
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#activity-{note.pk}").get_by_role("button", name="Delete note").click()
+    confirm = confirm_dialog(page)
+    expect(confirm).to_contain_text("Delete this note? This can't be undone.")
+    confirm.get_by_role("button", name="Delete").click()
     expect(page.locator(f"#activity-{note.pk}")).to_have_count(0)
     expect(page.locator("#toasts")).to_contain_text("Note deleted.")
     assert not Activity.objects.filter(pk=note.pk).exists()

@@ -11,7 +11,7 @@ from tests.factories import TagFactory, make_ticket
 from tickets import actions
 from tickets.models import Attachment, Ticket
 
-from .support import signed_in
+from .support import confirm_dialog, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -179,8 +179,8 @@ def test_archiving_from_the_page_shows_the_banner_hides_controls_and_unarchiving
     banner = page.get_by_text("This ticket is archived and read-only. Unarchive it to make changes.")
     expect(banner).to_have_count(0)
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Archive", exact=True).click()
+    confirm_dialog(page).get_by_role("button", name="Archive").click()
 
     expect(banner).to_be_visible()
     expect(page.get_by_role("status").filter(has_text=f"{ticket.reference} archived")).to_be_visible()
@@ -204,9 +204,12 @@ def test_dismissing_the_archive_confirmation_changes_nothing(live_server, page, 
     signed_in(page, live_server, alice)
     open_ticket(page, live_server, ticket)
 
-    page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="Archive", exact=True).click()
+    confirm = confirm_dialog(page)
+    expect(confirm).to_contain_text(f"Archive {ticket.reference}? It becomes read-only")
+    confirm.get_by_role("button", name="Cancel").click()
 
+    expect(confirm).to_be_hidden()
     expect(page.get_by_role("button", name="Archive", exact=True)).to_be_visible()
     assert not Ticket.objects.get(pk=ticket.pk).archived
 
@@ -231,8 +234,8 @@ def test_uploading_a_text_file_downloading_it_and_deleting_it(live_server, page,
     assert download.suggested_filename == "call notes.txt"
     assert Path(download.path()).read_bytes() == b"Customer called at 9:40.\n"
 
-    page.once("dialog", lambda dialog: dialog.accept())
     attachments_card(page).get_by_role("button", name="Delete call notes.txt").click()
+    confirm_dialog(page).get_by_role("button", name="Delete").click()
     expect(attachments_card(page)).to_contain_text("No attachments yet.")
     assert not Attachment.objects.exists()
 
@@ -251,3 +254,60 @@ def test_an_oversized_upload_shows_the_limit(live_server, page, alice, ticket, m
     expect(alert).to_contain_text("“huge.log” is 4 KB; attachments can be at most 1 KB.")
     expect(alert).to_contain_text("Nothing was uploaded.")
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.spec("X3", "T4", "D10")
+def test_the_confirm_dialog_answers_to_the_keyboard_and_cancelling_changes_nothing(
+    live_server, page, alice, ticket, media
+):
+    native, sent = [], []
+    page.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: request.method == "POST" and sent.append(request.url))
+    signed_in(page, live_server, alice)
+    open_ticket(page, live_server, ticket)
+    attachments_card(page).locator("input[type=file]").set_input_files(
+        [{"name": "call notes.txt", "mimeType": "text/plain", "buffer": b"Customer called at 9:40.\n"}]
+    )
+    expect(attachments_card(page).get_by_role("link", name="call notes.txt")).to_be_visible()
+    expect(page.locator("#attachments-heading")).to_be_focused()  # where focus lands after the swap
+    sent.clear()
+    confirm = confirm_dialog(page)
+
+    # hx-confirm (an htmx request): Escape closes the question, sends nothing, and gives focus back.
+    delete = attachments_card(page).get_by_role("button", name="Delete call notes.txt")
+    delete.focus()
+    page.keyboard.press("Enter")
+    expect(confirm).to_contain_text("Delete “call notes.txt”? The file is removed for everyone.")
+    expect(confirm.get_by_role("button", name="Delete")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(confirm).to_be_hidden()
+    expect(delete).to_be_focused()
+    page.wait_for_timeout(300)
+    assert sent == [] and Attachment.objects.count() == 1
+
+    # Enter on the focused confirming button answers yes.
+    page.keyboard.press("Enter")
+    expect(confirm).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(attachments_card(page)).to_contain_text("No attachments yet.")
+    assert not Attachment.objects.exists()
+
+    # data-confirm (a plain form): Cancel, reached with Shift+Tab, leaves the ticket as it was.
+    sent.clear()
+    archive = page.get_by_role("button", name="Archive", exact=True)
+    archive.focus()
+    page.keyboard.press("Enter")
+    expect(confirm).to_contain_text(f"Archive {ticket.reference}?")
+    page.keyboard.press("Shift+Tab")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(confirm).to_be_hidden()
+    expect(archive).to_be_focused()
+    page.wait_for_timeout(300)
+    assert sent == [] and not Ticket.objects.get(pk=ticket.pk).archived
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("This ticket is archived and read-only.")).to_be_visible()
+    assert Ticket.objects.get(pk=ticket.pk).archived
+    assert native == []  # the browser's own confirm never showed

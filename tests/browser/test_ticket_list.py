@@ -9,7 +9,7 @@ from configurations.models import Status
 from tickets.models import Ticket
 
 from ..factories import ContactFactory, make_ticket
-from .support import sign_in
+from .support import confirm_dialog, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -183,3 +183,23 @@ def test_the_filters_offered_follow_the_tab(live_server, page, alice, password, 
     panel = page.get_by_role("group", name="Filters")
     expect(panel.get_by_role("group", name="Assigned team")).to_have_count(0)
     expect(panel.get_by_role("group", name="Assigned agent")).to_have_count(1)
+
+
+@pytest.mark.spec("L10", "X3")
+def test_bulk_delete_asks_in_the_sites_dialog_and_deletes_only_once_confirmed(live_server, page, lead, password, board):
+    sign_in(page, live_server, "lead", password)
+    switch_to(page, "All Tickets")
+    page.get_by_label(f"Select {board['free'].reference}").check()
+    page.get_by_label(f"Select {board['team'].reference}").check()
+    page.get_by_role("button", name="Delete").click()
+    confirm = confirm_dialog(page)
+    expect(confirm).to_contain_text("Delete the selected tickets with their history? This cannot be undone.")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_be_hidden()
+    assert Ticket.objects.count() == 5
+
+    page.get_by_role("button", name="Delete").click()
+    confirm.get_by_role("button", name="Delete").click()
+    expect(rows(page)).to_have_count(2)
+    assert not Ticket.objects.filter(pk__in=[board["free"].pk, board["team"].pk]).exists()
+    assert Ticket.objects.count() == 3
