@@ -17,7 +17,7 @@
 
   var COLLAPSED_KEY = "helpdesk:links-collapsed";
 
-  // --- pickers: comboboxes (static/js/widgets/combobox.js) whose pick fills the form and submits it
+  // --- pickers ----------------------------------------------------------------------------------
 
   var combobox = window.helpdesk.combobox;
 
