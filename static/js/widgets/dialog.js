@@ -72,6 +72,11 @@
       '<button type="submit" value="cancel" class="btn btn-secondary" data-confirm-cancel>Cancel</button>' +
       '<button type="submit" value="confirm" class="btn btn-primary" data-confirm-accept>OK</button>' +
       "</div></form>";
+    // Keys pressed in the question answer it, and nothing behind it (Escape must not also close
+    // the peek panel or a menu).
+    box.addEventListener("keydown", function (event) {
+      event.stopPropagation();
+    });
     box.addEventListener("close", function () {
       var done = settle;
       settle = null;
@@ -82,7 +87,7 @@
     return box;
   }
 
-  function confirm(question, options) {
+  function ask(question, options) {
     options = options || {};
     var box = confirmDialog();
     if (settle) {
@@ -114,7 +119,7 @@
     var question = event.detail.question;
     if (!question) return;
     event.preventDefault();
-    confirm(question, optionsFrom(event.detail.elt)).then(function (ok) {
+    ask(question, optionsFrom(event.detail.elt)).then(function (ok) {
       if (ok) event.detail.issueRequest(true);
     });
   });
@@ -136,7 +141,7 @@
       }
       event.preventDefault();
       event.stopImmediatePropagation();
-      confirm(source.getAttribute("data-confirm"), optionsFrom(source)).then(function (ok) {
+      ask(source.getAttribute("data-confirm"), optionsFrom(source)).then(function (ok) {
         if (!ok || !form.isConnected) return;
         confirmedForms.add(form);
         if (submitter) form.requestSubmit(submitter);
@@ -146,5 +151,5 @@
     true
   );
 
-  window.helpdesk.dialog = { open: open, close: close, confirm: confirm };
+  window.helpdesk.dialog = { open: open, close: close, confirm: ask };
 })();
