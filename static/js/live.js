@@ -5,7 +5,8 @@
  *   whether this page is editing (the form is in edit mode with unsaved input or focus in it),
  *   heartbeats every few seconds, shows who else is viewing or editing ([data-presence]), and
  *   refreshes the parts someone else changed. A form with unsaved input is never replaced: a
- *   notice offers the new values instead, and Save would be refused with what changed (D3).
+ *   notice offers the new values instead, and says whether Save would keep both changes or be
+ *   refused because the person changed one of the same fields (D3).
  * - Pages with the open ticket tabs or the list hold a WebSocket to /ws/tickets/: a tab gets a dot
  *   when someone else changes its ticket, and the list offers to refresh.
  * Sockets reconnect by themselves after a server restart or a lost network.
@@ -123,6 +124,7 @@
     var dirty = false;
     var editing = false;
     var pendingNotice = null;
+    var theirFields = []; // what others changed since this edit began
     var timer = null;
 
     function computeEditing() {
@@ -249,12 +251,46 @@
       if (window.htmx) window.htmx.process(node);
     }
 
+    // What the person changed in the form: each field posts the value it was loaded with beside its
+    // own (initial-<name>), as the server compares them; names as the history knows them.
+    function editedFields(form) {
+      var values = {};
+      var checkable = {};
+      Array.prototype.forEach.call(form ? form.elements : [], function (control) {
+        if (!control.name || control.name === "version" || control.name === "csrfmiddlewaretoken") return;
+        var list = values[control.name] || (values[control.name] = []);
+        if (control.type === "checkbox" || control.type === "radio") {
+          checkable[control.name] = true;
+          if (control.checked) list.push(control.value);
+        } else {
+          list.push(control.value);
+        }
+      });
+      return Object.keys(values).filter(function (name) {
+        if (name.indexOf("initial-") === 0) return false;
+        var loaded = values["initial-" + name] || (checkable[name] ? [] : null);
+        return loaded !== null && loaded.slice().sort().join("\u0000") !== values[name].slice().sort().join("\u0000");
+      }).map(function (name) {
+        if (name === "customer") return "contact";
+        return name.indexOf("cf_") === 0 ? "custom:" + name.slice(3) : name;
+      });
+    }
+
+    function clashes(theirs, mine) {
+      return theirs.some(function (field) {
+        if (mine.indexOf(field) >= 0) return true;
+        // Which custom fields a ticket has depends on its category.
+        return field === "category" && mine.some(function (name) { return name.indexOf("custom:") === 0; });
+      });
+    }
+
     function showNotice(change, fresh) {
       var card = document.getElementById("ticket-form");
       if (!card) return;
       pendingNotice = fresh;
       var notice = card.querySelector("[data-live-notice]");
       if (!notice) {
+        theirFields = []; // a new notice: a form not shown with one before
         notice = el("div", "live-notice");
         notice.setAttribute("data-live-notice", "");
         notice.setAttribute("role", "status");
@@ -265,6 +301,7 @@
           dirty = false;
           if (pendingNotice) swap("ticket-form", pendingNotice);
           pendingNotice = null;
+          theirFields = [];
           report();
         });
         notice.appendChild(text);
@@ -273,9 +310,15 @@
         if (header) header.insertAdjacentElement("afterend", notice);
         else card.prepend(notice);
       }
+      (change.fields || []).forEach(function (field) {
+        if (theirFields.indexOf(field) < 0) theirFields.push(field);
+      });
       var what = (change.labels || []).join(", ") || "the ticket";
+      var outcome = clashes(theirFields, editedFields(card.querySelector("form")))
+        ? "You changed that too: your input is kept, but saving it would be refused."
+        : "Your input is kept, and saving it keeps their change.";
       notice.querySelector(".live-notice-text").textContent =
-        (change.actor_name || "Someone") + " changed " + what + " while you were editing. Your input is kept, but saving it would be refused.";
+        (change.actor_name || "Someone") + " changed " + what + " while you were editing. " + outcome;
     }
   }
 

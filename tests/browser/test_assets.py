@@ -12,8 +12,7 @@ from .support import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The history list still draws its two icons inline (templates/tickets/detail/history.html).
-ICONS_ON_PAGE = """() => Array.from(document.querySelectorAll("svg")).filter(svg => !svg.closest("#history-list")).map(svg => {
+ICONS_ON_PAGE = """() => Array.from(document.querySelectorAll("svg")).map(svg => {
   const use = svg.querySelector(":scope > use");
   return {icon: svg.classList.contains("icon"), href: use ? use.getAttribute("href") : null,
           hidden: svg.getAttribute("aria-hidden"), width: svg.getBoundingClientRect().width};

@@ -120,6 +120,7 @@ def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
 
     notice = mine.locator("[data-live-notice]")
     expect(notice).to_contain_text("Bob Baker changed Priority while you were editing")
+    expect(notice).to_contain_text("You changed that too")
     expect(mine.get_by_label("Title")).to_have_value("Printer on fire, third floor")
     expect(page.locator("#ticket-header .chip-priority-high")).to_be_visible()  # the header shows it at once
     page.screenshot(path="/tmp/shots/live-notice.png")
@@ -129,6 +130,33 @@ def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
     expect(mine.get_by_label("Title")).to_have_value("Printer on fire, third floor")
     saved = Ticket.objects.get(pk=ticket.pk)
     assert (saved.title, saved.priority) == ("Printer on fire", Priority.HIGH)
+
+
+@pytest.mark.spec("X1", "D3")
+def test_an_edit_of_other_fields_is_told_it_keeps_both_changes_and_saves(asgi_server, page, second, alice, bob, password):
+    ticket = make_ticket(alice, title="Printer on fire")
+    sign_in(page, asgi_server, "alice", password)
+    page.goto(asgi_server.url + ticket.get_absolute_url())
+    mine = page.locator("#ticket-form")
+    mine.get_by_role("button", name="Edit").click()
+    mine.get_by_label("Title").fill("Printer on fire, third floor")
+
+    sign_in(second, asgi_server, "bob", password)
+    second.goto(asgi_server.url + ticket.get_absolute_url())
+    expect(presence(page)).to_contain_text("Bob Baker")
+    theirs = second.locator("#ticket-form")
+    theirs.get_by_role("button", name="Edit").click()
+    theirs.get_by_label("Priority").select_option("high")
+    theirs.get_by_role("button", name="Save").click()
+    expect(theirs.get_by_role("button", name="Edit")).to_be_visible()
+
+    expect(mine.locator("[data-live-notice]")).to_contain_text("saving it keeps their change")
+    with page.expect_response(lambda response: response.request.method == "POST" and "/form/" in response.url) as saving:
+        mine.get_by_role("button", name="Save").click()
+    assert saving.value.status == 200
+    expect(mine.get_by_role("button", name="Edit", exact=True)).to_be_visible()
+    saved = Ticket.objects.get(pk=ticket.pk)
+    assert (saved.title, saved.priority) == ("Printer on fire, third floor", Priority.HIGH)
 
 
 @pytest.mark.spec("X1")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -332,6 +333,17 @@ def test_deleting_tickets_needs_the_right(alice_client, lead_client, board):
     allowed = csrf_post(lead_client, reverse("tickets:ticket_bulk"), {"action": "delete", "ids": [target]})
     assert allowed.status_code == 302 and not Ticket.objects.filter(pk=target).exists()
     assert 'value="delete"' in lead_client.get(LIST, {"tab": "all"}).content.decode()
+
+
+@pytest.mark.spec("L10", "R3")
+def test_without_the_bulk_edit_right_the_list_offers_no_bulk_action_and_refuses_one(alice_client, board):
+    Group.objects.get(name="Agent").permissions.remove(Permission.objects.get(codename="bulk_edit_tickets"))
+    page = alice_client.get(LIST, {"tab": "all"}).content.decode()
+    assert 'value="archive"' not in page and 'value="delete"' not in page
+
+    ids = [board["alice"].pk]
+    refused = csrf_post(alice_client, reverse("tickets:ticket_bulk"), {"action": "archive", "ids": ids})
+    assert refused.status_code == 403 and not Ticket.objects.filter(pk__in=ids, archived=True).exists()
 
 
 @pytest.mark.spec("L3", "L5")
