@@ -191,8 +191,47 @@
     });
   });
 
+  // The Content-Security-Policy allows no inline style and no inline script, so
+  // markup carries data and these handlers apply it.
+  //   data-tag-color="#hex"  → the --tag custom property a tag chip or dot paints with
+  //   data-percent="40"      → the width of a progress bar
+  function applyDataStyles(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var nodes = Array.prototype.slice.call(scope.querySelectorAll("[data-tag-color], [data-percent]"));
+    if (scope.matches && scope.matches("[data-tag-color], [data-percent]")) nodes.push(scope);
+    nodes.forEach(function (node) {
+      var color = node.getAttribute("data-tag-color");
+      if (color) node.style.setProperty("--tag", color);
+      var percent = node.getAttribute("data-percent");
+      if (percent !== null) {
+        var value = Math.max(0, Math.min(100, parseFloat(percent) || 0));
+        node.style.width = value + "%";
+      }
+    });
+  }
+  if (window.htmx) window.htmx.onLoad(applyDataStyles);
+
+  // data-swap-on-conflict: a 409 answer (someone else saved first) is shown, not treated as an error.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.xhr.status !== 409 || !target || !target.closest) return;
+    if (!target.closest("[data-swap-on-conflict]")) return;
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  });
+
+  // data-query-from-location: the form sends the list's current query string,
+  // which may have changed since the page loaded (filters pushed into the URL).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.hasAttribute && elt.hasAttribute("data-query-from-location")) {
+      event.detail.parameters.query = window.location.search.slice(1);
+    }
+  });
+
   function start() {
     var toasts = region();
+    applyDataStyles(document);
     armAll(toasts);
     // Toasts added by out-of-band swaps arm themselves too.
     new MutationObserver(function () {
