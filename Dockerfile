@@ -11,5 +11,7 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --no-in
     && useradd --system --home /app helpdesk && mkdir -p /var/lib/helpdesk && chown helpdesk /var/lib/helpdesk
 USER helpdesk
 
-EXPOSE 8000
+EXPOSE 8000 8001
+# Alone, the image serves HTTP and WebSockets from one daphne process; docker-compose.yml runs the
+# production layout instead (nginx, gunicorn's workers, daphne for /ws/ only).
 CMD ["python", "-m", "daphne", "-b", "0.0.0.0", "-p", "8000", "tickets_site.asgi:application"]

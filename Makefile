@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export HOST PORT CHROMIUM_PATH
 
-.PHONY: run test install install-test lock migrate demo bench check-deploy clean
+.PHONY: run serve test install install-test lock migrate demo bench check-deploy clean
 
 # Dependencies are installed from lock files with hashes (`make lock` writes them from pyproject.toml):
 # every machine gets the same releases, and a file that is not the one locked is refused.
@@ -44,8 +44,16 @@ demo: migrate
 run: demo
 	$(PY) manage.py runstack --host $(HOST) --port $(PORT)
 
+## The production layout on this host, without containers: nginx in front of gunicorn (HTTP, one
+## process per core and more) and daphne (WebSockets), a Celery worker and beat. Needs DATABASE_URL
+## (PostgreSQL), REDIS_URL, SECRET_KEY and nginx; see README, "Running in production".
+serve: install nginx
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
 ## Run the tests: SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set.
-test: install-test chromium
+test: install-test chromium nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: chromium
@@ -56,6 +64,18 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "The browser tests need Chromium at $(CHROMIUM_PATH): install it (apt-get install chromium) or set CHROMIUM_PATH."; \
+	    exit 1; \
+	  fi; }
+
+# nginx: the proxy of the production layout, whose configuration the tests validate and run.
+.PHONY: nginx
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's nginx for the production-layout tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "The production-layout tests need nginx: install it (apt-get install nginx)."; \
 	    exit 1; \
 	  fi; }
 

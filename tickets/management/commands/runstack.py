@@ -30,23 +30,43 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
     def handle(self, *args, host, port, **options):
+        commands = self.commands(host, port, **options)
+        # Fixed argument lists of this project's own commands, no shell.
+        processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # nosec B603
+        # Announce once the server answers, so the URL is not lost among the start-up logs.
+        self.wait_until_ready(processes, host, port)
+        self.stdout.write("\n".join(self.announcement(host, port)))
+        self.supervise(processes)
+
+    def commands(self, host, port, **options):
+        """The processes to start, by name."""
         python = sys.executable
-        embedded = settings.CELERY_BROKER_URL.startswith("filesystem://")
-        # SQLite serialises writers: one worker process is enough there and never fights the web server.
-        pool = ["--pool=solo"] if embedded else ["--concurrency=2"]
-        commands = {
+        return {
             "web": [python, "-m", "daphne", "-b", host, "-p", str(port), "tickets_site.asgi:application"],
+            **self.background_commands(),
+        }
+
+    def background_commands(self):
+        """A Celery worker and Celery beat."""
+        python = sys.executable
+        # SQLite serialises writers: one worker process is enough there and never fights the web server.
+        pool = ["--pool=solo"] if self.embedded else ["--concurrency=2"]
+        return {
             "worker": [python, "-m", "celery", "-A", "tickets_site", "--quiet", "worker", "-l", "warning", *pool,
                        "--without-mingle", "--without-gossip"],
             "beat": [python, "-m", "celery", "-A", "tickets_site", "--quiet", "beat", "-l", "warning",
                      "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }
-        # Fixed argument lists of this project's own commands, no shell.
-        processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # nosec B603
-        # Announce once the web server answers, so the URL is not lost among the start-up logs.
-        self._wait_for_port(host, int(port), processes["web"])
-        self._announce(host, port, embedded)
 
+    def wait_until_ready(self, processes, host, port):
+        self._wait_for_port(host, int(port), processes["web"])
+
+    @property
+    def embedded(self):
+        return settings.CELERY_BROKER_URL.startswith("filesystem://")
+
+    def supervise(self, processes):
+        """Wait until Ctrl-C, SIGTERM or one process exiting; then stop them all."""
         stopping = False
 
         def stop(signum, frame):
@@ -75,10 +95,10 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.2)
 
-    def _announce(self, host, port, embedded):
+    def announcement(self, host, port):
         shown_host = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # nosec B104 - a comparison
-        stack = "SQLite, filesystem broker, in-memory channel layer" if embedded else "PostgreSQL/Redis"
-        lines = [
+        stack = "SQLite, filesystem broker, in-memory channel layer" if self.embedded else "PostgreSQL/Redis"
+        return [
             "",
             f"  Helpdesk is running at http://{shown_host}:{port}/  ({stack})",
             "",
@@ -88,7 +108,6 @@ class Command(BaseCommand):
             "  Press Ctrl-C to stop the web server, the worker and beat.",
             "",
         ]
-        self.stdout.write("\n".join(lines))
 
     def _stop_all(self, processes):
         for process in processes.values():
