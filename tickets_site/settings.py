@@ -179,7 +179,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
-USE_I18N = True
+# The product speaks English only; without translation machinery every rendered value is cheaper.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

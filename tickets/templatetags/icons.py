@@ -7,6 +7,8 @@ The svg.icon rules in base.css give the size and stroke; extra classes adjust th
     {% icon "chevron-down" class="chevron" %}
 """
 
+from functools import cache
+
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -21,6 +23,13 @@ def icon(name, **attrs):
     extra = attrs.pop("class", "")
     if attrs:
         raise template.TemplateSyntaxError(f"{{% icon %}} takes only class=, not {', '.join(attrs)}")
+    return _icon(name, extra)
+
+
+@cache
+def _icon(name, extra):
+    # A list page draws a hundred icons: each name is built once per process (static() looks the
+    # sprite's hashed name up in the manifest).
     return format_html(
         '<svg class="{}" aria-hidden="true"><use href="{}#icon-{}"></use></svg>',
         f"icon {extra}".strip(),

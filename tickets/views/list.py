@@ -26,6 +26,7 @@ from ..listing import ListState, compute_counts, counts_key, cursor_of, list_fil
 from ..models import TicketView
 from ..open_tabs import preference_for
 from ..parts import render_parts
+from ..parts.filters import filter_controls
 from ..queries import TABS, keyset_page, ticket_rows
 
 PAGE_SIZE = 50
@@ -46,13 +47,22 @@ def _remember(preference, state, params):
 
 def _short_time(moment):
     local = timezone.localtime(moment)
-    return local.isoformat(), f"{local.day} {local:%b %y %H:%M}"
+    return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %y %H:%M}"
+
+
+def _row_urls(name):
+    """A function pk -> the URL of `name` for that ticket, from one reverse() for the whole page."""
+    placeholder = 987654321
+    before, after = reverse(name, args=[placeholder]).split(str(placeholder))
+    return lambda pk: f"{before}{pk}{after}"
 
 
 def _add_display_values(rows):
-    """Dates and the overdue flag for the rows, computed once here rather than by template filters per cell."""
+    """Dates, links and the overdue flag of the rows, computed once here rather than by template tags per cell."""
     now = timezone.now()
+    detail_url, peek_url = _row_urls("tickets:ticket_detail"), _row_urls("tickets:ticket_peek")
     for ticket in rows:
+        ticket.detail_url, ticket.peek_url = detail_url(ticket.pk), peek_url(ticket.pk)
         ticket.created_iso, ticket.created_text = _short_time(ticket.created_at)
         agent = ticket.assignee
         if agent is not None:
@@ -103,7 +113,8 @@ def ticket_list(request):
         ),
         "tickets": rows,
         "filter": filterset,
-        "filter_fields": [field for field in filterset.form if field.name not in hidden],
+        # Called by the template only where the panel is drawn (the choices cost queries).
+        "filter_controls": lambda: filter_controls(field for field in filterset.form if field.name not in hidden),
         "filter_errors": not valid,
         "active_filters": filterset.active_count(exclude=hidden),
         "tabs": _tabs(state, cached_counts(request.user, counts_key(state))),
