@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
-export HOST PORT CHROMIUM_PATH
+NGINX_PATH ?= /usr/sbin/nginx
+export HOST PORT CHROMIUM_PATH NGINX_PATH
 
 .PHONY: run serve test install install-test lock migrate demo bench check-deploy clean
 
@@ -56,28 +57,28 @@ serve: install nginx
 test: install-test chromium nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Debian packages the tests need: as root they are installed with apt when missing, otherwise the
+# message says what to install. $(1) the program's path, $(2) the package, $(3) who needs it.
+define debian_package
+	@test -x "$(1)" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's $(2) for $(3)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else \
+	    echo "No $(2) at $(1), and $(3) need it: install it (apt-get install $(2)) or set its path variable."; \
+	    exit 1; \
+	  fi; }
+endef
+
+# Chromium: the browser tests drive it (CHROMIUM_PATH).
 .PHONY: chromium
 chromium:
-	@test -x "$(CHROMIUM_PATH)" || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's Chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Chromium at $(CHROMIUM_PATH): install it (apt-get install chromium) or set CHROMIUM_PATH."; \
-	    exit 1; \
-	  fi; }
+	$(call debian_package,$(CHROMIUM_PATH),chromium,the browser tests)
 
-# nginx: the proxy of the production layout, whose configuration the tests validate and run.
+# nginx: the proxy of the production layout, whose configuration the tests validate and run (NGINX_PATH).
 .PHONY: nginx
 nginx:
-	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's nginx for the production-layout tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-	  else \
-	    echo "The production-layout tests need nginx: install it (apt-get install nginx)."; \
-	    exit 1; \
-	  fi; }
+	$(call debian_package,$(NGINX_PATH),nginx,the production-layout tests)
 
 ## Benchmarks on PostgreSQL (DATABASE_URL) with the large data set from `seed_demo --tickets`.
 bench: install-test

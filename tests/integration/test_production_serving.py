@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,6 +24,8 @@ import websockets
 from django.conf import settings
 from django.test import Client
 
+from tickets.management.commands.serve import nginx_path
+
 from ..asgi_server import _free_port, database_url
 from ..factories import make_ticket
 
@@ -34,8 +35,8 @@ WORKERS = 2
 
 
 def nginx():
-    path = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.access(path, os.X_OK), "the production layout needs nginx (apt-get install nginx)"
+    path = nginx_path()
+    assert path, "the production layout needs nginx (apt-get install nginx)"
     return path
 
 

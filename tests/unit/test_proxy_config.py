@@ -4,8 +4,6 @@ Docker cannot run here, so docker-compose.yml is read, not started: the proxy se
 two files the way compose.conf includes them, and nginx's own `-t` validates what it would load.
 """
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,14 +11,14 @@ import pytest
 import yaml
 from django.conf import settings
 
-from tickets.management.commands.serve import nginx_config
+from tickets.management.commands.serve import nginx_config, nginx_path
 
 DEPLOY = Path(settings.BASE_DIR, "deploy")
 
 
 def validate(conf, root):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.access(nginx, os.X_OK), "validating the proxy's configuration needs nginx (apt-get install nginx)"
+    nginx = nginx_path()
+    assert nginx, "validating the proxy's configuration needs nginx (apt-get install nginx)"
     result = subprocess.run([nginx, "-t", "-p", str(root), "-c", str(conf), "-e", "stderr"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr

@@ -67,6 +67,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def nginx_path():
+    """nginx's program: NGINX_PATH, else the one on PATH or in Debian's place; None if there is none."""
+    for candidate in (os.environ.get("NGINX_PATH"), shutil.which("nginx"), "/usr/sbin/nginx"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
 def default_workers():
     return int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
 
@@ -103,9 +111,7 @@ class Command(runstack.Command):
 
     @property
     def nginx(self):
-        return shutil.which("nginx") or next(
-            (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)), None
-        )
+        return nginx_path()
 
     def commands(self, host, port, *, workers, **options):
         python = sys.executable
