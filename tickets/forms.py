@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
 from django.forms.boundfield import BoundField
 
 from configurations.models import (
@@ -13,7 +13,8 @@ from configurations.models import (
     TicketType,
 )
 
-from .models import Account, Contact
+from .models import Account, Contact, CustomFieldValue
+from .models.tickets import display_custom_value
 from .validators import validate_single_line
 
 
@@ -171,14 +172,9 @@ class TicketForm(forms.Form):
         initial["customer"] = ticket.contact and (ticket.contact.email or ticket.contact.phone) or ""
         initial["version"] = ticket.version
         initial["followers"] = list(ticket.followers.all())
-        self.custom_fields = [
-            field for field in CustomField.objects.filter(active=True).select_related("category")
-            if field.applies_to(ticket.category_id)
-        ]
-        values = {value.field_id: value for value in ticket.custom_values.all()}
+        self.custom_fields = custom_fields_with_values(ticket)
         for field in self.custom_fields:
-            value = values.get(field.pk)
-            initial[f"cf_{field.key}"] = value.value if value else None
+            initial[f"cf_{field.key}"] = field.current_value
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["followers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         self.fields["sub_status"].queryset = SubStatus.objects.order_by("status", "position")
@@ -223,8 +219,26 @@ class TicketForm(forms.Form):
         return fields, custom_values
 
     @property
-    def custom_bound_fields(self):
-        return [self[f"cf_{field.key}"] for field in self.custom_fields]
+    def custom_display(self):
+        """(label, value as shown) of each custom field, for the read-only form."""
+        return [
+            (field.name, display_custom_value(field.field_type, field.current_value)) for field in self.custom_fields
+        ]
+
+
+def custom_fields_with_values(ticket):
+    """The active custom fields that apply to the ticket (SPEC T10), each with `current_value`, its
+    value on the ticket or None: one query, the values joined to their fields."""
+    columns = sorted(set(CustomFieldValue.COLUMN.values()))
+    fields = list(
+        CustomField.objects.filter(Q(category__isnull=True) | Q(category_id=ticket.category_id), active=True)
+        .select_related("category")
+        .annotate(on_ticket=FilteredRelation("values", condition=Q(values__ticket=ticket)))
+        .annotate(**{f"current_{column}": F(f"on_ticket__{column}") for column in columns})
+    )
+    for field in fields:
+        field.current_value = getattr(field, f"current_{CustomFieldValue.COLUMN[field.field_type]}")
+    return fields
 
 
 def custom_form_field(field):

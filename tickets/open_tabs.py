@@ -48,7 +48,7 @@ def preference_for(request):
     """The signed-in user's preference row, read once per request and shared by whoever needs it."""
     preference = getattr(request, "_helpdesk_preference", None)
     if preference is None or preference.user_id != request.user.pk:
-        preference = UserPreference.for_user(request.user)
+        preference = UserPreference.for_request_user(request.user)
         request._helpdesk_preference = preference
     return preference
 

@@ -130,7 +130,7 @@ MIDDLEWARE = [
 # app's page and Django admin's; after AXES_FAILURE_LIMIT of them that pair is locked out for the
 # cool-off, with a message on the sign-in page (429). Admins unlock early in Django admin under
 # Axes › Access attempts (delete the attempt), or with `manage.py axes_reset`.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "tickets.backends.HelpdeskBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -234,11 +234,11 @@ def test_history_pages_cost_the_same_queries_for_5_or_60_events_with_or_without_
         return reverse("tickets:ticket_history", args=[ticket.pk]) + query
 
     alice_client.get(small.get_absolute_url())
-    # session + user, the user's rights (own and groups'), ticket, events (actors joined)
-    assert count_queries(alice_client, url(small)) == count_queries(alice_client, url(large)) == 6
-    # + activities (authors joined) and their mentions
+    # session, user (preference joined), the user's rights and roles, ticket, events (actors joined)
+    assert count_queries(alice_client, url(small)) == count_queries(alice_client, url(large)) == 5
+    # + activities (authors joined, mentions on the row)
     assert count_queries(alice_client, url(small, "?activities=1")) == count_queries(
-        alice_client, url(large, "?activities=1")) == 8
+        alice_client, url(large, "?activities=1")) == 6
 
 
 @pytest.mark.spec("D7")
@@ -265,3 +265,18 @@ def test_the_panel_query_parameter_opens_the_history_tab(alice_client, ticket):
     default = alice_client.get(ticket.get_absolute_url()).content.decode()
     assert re.search(r'id="tab-activities"[^>]*\s+aria-selected="true"', default)
     assert re.search(r'id="panel-history"[^>]*\s+hidden', default)
+
+
+@pytest.mark.spec("D7")
+def test_a_ticket_page_opened_on_activities_loads_its_history_when_the_tab_is_first_shown(alice_client, ticket):
+    make_events(ticket, 3, start=ticket.created_at)
+    history_url = reverse("tickets:ticket_history", args=[ticket.pk])
+
+    page = alice_client.get(ticket.get_absolute_url()).content.decode()
+    on_history = alice_client.get(ticket.get_absolute_url() + "?panel=history").content.decode()
+    first_page = alice_client.get(history_url, **HTMX).content.decode()
+
+    listing = page[page.index('id="history-list"'):]
+    listing = listing[:listing.index("</ol>")]
+    assert entry_ids(listing) == [] and f'hx-get="{history_url}" hx-trigger="intersect once"' in listing
+    assert len(entry_ids(on_history)) == len(entry_ids(first_page)) == TicketEvent.objects.filter(ticket=ticket).count()

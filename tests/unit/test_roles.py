@@ -123,3 +123,55 @@ def test_a_right_granted_to_a_group_applies_to_all_its_members(alice, bob):
 def test_an_inactive_agent_has_no_rights():
     user = UserFactory(username="leaver", is_active=False)
     assert not user.has_perm("tickets.export_tickets")
+
+
+def loaded(user):
+    """The user as the authentication backend loads it for a request."""
+    from tickets.backends import HelpdeskBackend
+
+    return HelpdeskBackend().get_user(user.pk)
+
+
+@pytest.mark.spec("R1", "R3")
+def test_rights_and_role_names_are_read_together_in_one_query(django_assert_num_queries):
+    from tickets.backends import role_names
+
+    user = UserFactory(role="Team Leader")
+    user.groups.add(Group.objects.create(name="Night shift"))  # a role without rights of its own
+    user.user_permissions.add(Permission.objects.get(codename="anonymise_ticket"))
+    user = loaded(user)
+
+    with django_assert_num_queries(1):
+        rights = user.get_all_permissions()
+        names = role_names(user)
+        assert user.has_perm("tickets.merge_tickets") and user.has_perm("tickets.anonymise_ticket")
+
+    assert {right.split(".", 1)[1] for right in rights if right.startswith("tickets.")} == ADMIN_RIGHTS
+    assert names == ["Night shift", "Team Leader"]
+
+
+@pytest.mark.spec("R3")
+def test_a_right_taken_away_is_gone_at_the_next_request():
+    user = UserFactory(role="Agent")
+    assert loaded(user).has_perm("tickets.export_tickets")
+
+    Group.objects.get(name="Agent").permissions.remove(Permission.objects.get(codename="export_tickets"))
+
+    assert not loaded(user).has_perm("tickets.export_tickets")
+    assert loaded(user).has_perm("tickets.work_on_tickets")
+
+
+@pytest.mark.spec("R1")
+def test_the_account_menu_names_the_role(client):
+    from tickets.templatetags.people import role_label
+
+    agent, nobody = UserFactory(role="Agent"), UserFactory()
+    staff, superuser = UserFactory(is_staff=True), UserFactory(is_superuser=True, is_staff=True)
+    for user in (nobody, staff, superuser):
+        user.groups.clear()  # the factory makes agents
+
+    assert [role_label(loaded(user)) for user in (agent, nobody, staff, superuser)] == [
+        "Agent", "No role", "Staff", "Admin"
+    ]
+    client.force_login(agent)
+    assert "<span>Agent</span>" in client.get("/tickets/").content.decode()

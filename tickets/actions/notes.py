@@ -38,19 +38,24 @@ def mentioned_users(body):
     return list(get_user_model().objects.filter(username__in=names, is_active=True))
 
 
+def usernames(users):
+    return sorted(user.username for user in users)
+
+
 def add_note(ticket, actor, body):
     """Add an internal note. Mentioned agents are stored for notification (SPEC D5)."""
     body = _clean_body(body)
     with changing(ticket, actor, Kind.NOTE_ADDED) as change:
+        mentions = mentioned_users(body)
         note = Activity.objects.create(
             ticket=change.ticket,
             kind=Activity.Kind.NOTE,
             direction=Activity.Direction.INTERNAL,
             author=actor,
             body=body,
+            mentioned=usernames(mentions),
             created_at=change.now,
         )
-        mentions = mentioned_users(body)
         if mentions:
             note.mentions.set(mentions)
             enqueue_mention_notifications(note)
@@ -68,10 +73,11 @@ def edit_note(note, actor, body):
         if note.body == body:
             return note
         old = note.body
-        note.body = body
-        note.edited_at = change.now
-        note.save(update_fields=["body", "edited_at"])
         mentions = mentioned_users(body)
+        note.body = body
+        note.mentioned = usernames(mentions)
+        note.edited_at = change.now
+        note.save(update_fields=["body", "mentioned", "edited_at"])
         note.mentions.set(mentions)
         if mentions:
             # Only agents not mentioned before are told: notifications are keyed by note and agent.

@@ -48,6 +48,9 @@ class Activity(models.Model):
     send_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     recipient = models.CharField(max_length=254, blank=True)
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    # The mentioned usernames as the note wrote them, kept with the row so a page of notes is
+    # highlighted without reading the mentions (set by the note actions with `mentions`).
+    mentioned = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -29,6 +29,16 @@ class UserPreference(models.Model):
         preference, _ = cls.objects.get_or_create(user=user)
         return preference
 
+    @classmethod
+    def for_request_user(cls, user):
+        """The signed-in user's row: the one joined when the request loaded the user (tickets.backends),
+        else read or made."""
+        if getattr(user, "preference_joined", False):
+            preference = user._meta.get_field("helpdesk_preference").get_cached_value(user, default=None)
+            if preference is not None:
+                return preference
+        return cls.for_user(user)
+
 
 class TicketVisit(models.Model):
     """The version of a ticket a user last looked at: open ticket tabs mark what changed since (SPEC X1)."""

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from ..backends import role_names
 from ..display import initials, user_display
 
 register = template.Library()
@@ -22,6 +23,14 @@ def avatar(user, size=""):
 @register.filter
 def person_name(user):
     return user_display(user) or ""
+
+
+@register.filter
+def role_label(user):
+    """What the account menu says the person is: their roles (SPEC R1), Admin, Staff or No role."""
+    if user.is_superuser:
+        return "Admin"
+    return ", ".join(role_names(user)) or ("Staff" if user.is_staff else "No role")
 
 
 @register.filter

@@ -24,12 +24,18 @@ TABS = ("activities", "history")
 def ticket_left_panel(context, ticket):
     request = context["request"]
     selected = request.GET.get("panel")
+    selected = selected if selected in TABS else "activities"
+    # The hidden History tab loads its first page when it is first shown (a ticket with a long
+    # history costs the page nothing until then).
+    history = (
+        history_context(request, ticket) if selected == "history" else {"history_deferred": True, "user": request.user}
+    )
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "selected_tab": selected if selected in TABS else "activities",
+        "selected_tab": selected,
         **activities_context(request, ticket),
-        **history_context(request, ticket),
+        **history,
     }
 
 
@@ -37,7 +43,7 @@ def ticket_left_panel(context, ticket):
 def note_text(activity):
     """The activity's body, escaped, line breaks kept, and the people it mentions highlighted."""
     body = escape(activity.body)
-    usernames = {user.username for user in activity.mentions.all()} if activity.is_note else set()
+    usernames = set(activity.mentioned) if activity.is_note else set()
     if usernames:
 
         def highlight(match):

@@ -11,8 +11,7 @@ from .open_tabs import note_ticket_visit
 
 
 def ticket_detail(request, pk):
-    queryset = Ticket.objects.select_related(*DETAIL_RELATED).prefetch_related("tags")
-    ticket = get_ticket_for_user(request.user, pk, queryset)
+    ticket = get_ticket_for_user(request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED))
     note_ticket_visit(request, ticket)  # opening a ticket keeps it as a tab (SPEC L9)
     context = {
         **header_context(ticket),

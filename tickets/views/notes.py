@@ -64,7 +64,7 @@ def _refused(request, error, status):
 def _get_note(ticket, note_id):
     # Child objects are always fetched through their ticket (DESIGN: security).
     return get_object_or_404(
-        Activity.objects.select_related("author", "contact").prefetch_related("mentions"),
+        Activity.objects.select_related("author", "contact"),
         pk=note_id,
         ticket=ticket,
         kind=Activity.Kind.NOTE,
