@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000  # rows per database round trip, and how often the progress is saved
+SHEET_ROWS = 1_048_576 - 1  # Excel's rows per sheet, less the header
 QUERY_MAX_LENGTH = 4000  # a list URL's query is far shorter; anything longer is not one
 STALE_AFTER = datetime.timedelta(hours=1)  # a queued/running export this old has lost its worker
 FILE_STEM_MAX_LENGTH = 100
@@ -359,21 +360,34 @@ def _local(moment, timezone_):
 
 
 def write_workbook(path, headers, widths, rows):
-    """Stream the rows into a write-only workbook at `path`: bold frozen header, set column widths."""
+    """Stream the rows into a write-only workbook at `path`: bold frozen header, set column widths.
+
+    A sheet holds at most SHEET_ROWS tickets under its header (Excel's limit is 1,048,576 rows);
+    past that the rows go on into "Tickets 2", "Tickets 3", … with the same header, in order.
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Tickets")
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_text(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+
+    def new_sheet(number):
+        sheet = workbook.create_sheet("Tickets" if number == 1 else f"Tickets {number}")
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=safe_text(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        return sheet
+
+    sheets, sheet, on_sheet = 1, new_sheet(1), 0
     for row in rows:
+        if on_sheet == SHEET_ROWS:
+            sheets += 1
+            sheet, on_sheet = new_sheet(sheets), 0
         sheet.append(row)
+        on_sheet += 1
     workbook.save(path)
 
 
@@ -400,18 +414,27 @@ def _finish(export, stored_name, count):
             user,
             Notification.Kind.EXPORT,
             f"{locked.file_name} is ready",
-            body=f"{count:,} ticket{'' if count == 1 else 's'}",
+            body=tickets_and_sheets(count),
             url=download_path(locked),
             dedupe_key=f"export-{locked.pk}",
         )
     _email_file(locked, user, count)
 
 
+def tickets_and_sheets(count):
+    """"1,234 tickets", and past one sheet's rows how many sheets they fill."""
+    tickets = f"{count:,} ticket{'' if count == 1 else 's'}"
+    sheets = -(-count // SHEET_ROWS)
+    if sheets > 1:
+        tickets += f" in {sheets} sheets (a spreadsheet holds {SHEET_ROWS:,} rows a sheet)"
+    return tickets
+
+
 def _email_file(export, user, count):
     """Email the file when it is small enough to attach, else a link to it. Failures are logged:
     the file is kept and listed in the Notification Center either way."""
     link = absolute_url(download_path(export))
-    tickets = f"{count:,} ticket{'' if count == 1 else 's'}"
+    tickets = tickets_and_sheets(count)
     subject = f"{export.file_name} is ready"
     try:
         size = export.file.size

@@ -124,6 +124,28 @@ def test_the_file_holds_exactly_the_rows_the_list_shows_in_its_order(
 
 
 @pytest.mark.spec("L11")
+def test_rows_past_a_sheets_limit_go_on_in_the_next_sheet_under_the_same_header(
+    alice_client, board, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 2)  # Excel's 1,048,575 rows under the header, made small
+    shown = listed(alice_client, "tab=all&completed=1")
+    assert len(shown) > 4
+    made, _ = export(alice_client, "tab=all&completed=1", django_capture_on_commit_callbacks)
+
+    with made.file.open("rb") as handle:
+        workbook = load_workbook(handle)
+    sheets = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets]
+    expected_names = ["Tickets"] + [f"Tickets {number}" for number in range(2, len(sheets) + 1)]
+    assert workbook.sheetnames == expected_names and len(sheets) == (len(shown) + 1) // 2
+    assert all(sheet[0] == sheets[0][0] and 1 <= len(sheet) - 1 <= 2 for sheet in sheets)
+    assert [row[0] for sheet in sheets for row in sheet[1:]] == shown
+    assert made.rows_done == made.rows_total == len(shown)
+    told = Notification.objects.get(kind=Notification.Kind.EXPORT).body
+    assert told == f"{len(shown)} tickets in {len(sheets)} sheets (a spreadsheet holds 2 rows a sheet)"
+    assert told in mail.outbox[-1].body
+
+
+@pytest.mark.spec("L11")
 def test_a_saved_view_exports_its_rows_under_its_name(alice, alice_client, board, django_capture_on_commit_callbacks):
     view = TicketView.objects.create(owner=alice, name="VIP escalations / EU", query="tab=all&priority=high")
     query = f"{view.query}&view={view.pk}"
