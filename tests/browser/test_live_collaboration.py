@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from configurations.models import Priority
@@ -35,6 +36,22 @@ def _server_done_before_the_flush(transactional_db, request):
     assert list(TicketPresence.objects.values_list("user__username", flat=True)) == [], (
         "every page was closed, but the server still counts these people as present"
     )
+    # And whatever the server was still doing (a request of a page being closed) has finished.
+    while server_busy() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not server_busy(), "the server is still working on the test database after its pages closed"
+
+
+def server_busy():
+    """Whether another session on the test database (the server's) is inside a statement or transaction."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 @pytest.fixture
