@@ -155,7 +155,7 @@ def main(argv=()):
             header, *first_column = (row[0] for row in sheet.iter_rows(values_only=True, max_col=1))
             headers.add(header)
             in_file.extend(first_column)
-        columns = sheet.max_column
+        columns = len(next(workbook.worksheets[0].iter_rows(values_only=True, max_row=1)))
         sheets = len(workbook.worksheets)
     data_rows = len(in_file)
     in_list = [f"T-{pk:06d}" for pk in queryset.values_list("pk", flat=True).iterator(chunk_size=10000)]
