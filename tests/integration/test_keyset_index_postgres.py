@@ -41,3 +41,28 @@ def test_page_after_returns_the_next_rows_on_postgres(alice):
     assert [t.pk for t in first] == [tickets[4].pk, tickets[3].pk] and more
     second, more = page_after(ticket_rows(), (first[-1].created_at, first[-1].pk), size=2)
     assert [t.pk for t in second] == [tickets[2].pk, tickets[1].pk] and more
+
+
+@pytest.mark.spec("L4")
+@pytest.mark.parametrize(("name", "value", "index"), [
+    ("email", "sam.lee", "contact_email_trgm"), ("phone", "900701", "contact_phone_trgm"),
+])
+def test_the_customer_email_and_phone_search_is_answered_from_a_trigram_index(name, value, index):
+    """Part of an address or number is found through the index, not a scan of every contact."""
+    from tickets.models import Contact
+
+    plan = _explain(Contact.objects.filter(**{f"{name}__icontains": value}).values_list("pk", flat=True)[:500])
+    assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+@pytest.mark.spec("L4")
+def test_the_list_finds_tickets_by_part_of_the_customers_email_or_phone_on_postgres(alice_client, alice):
+    from tests.factories import ContactFactory, make_ticket
+
+    sam = ContactFactory(name="Sam Lee", email="Sam.Lee12@Example.org", phone="+44 7700 900701")
+    other = ContactFactory(name="Ola Nord", email="ola@example.org", phone="+44 7700 900123")
+    wanted, unwanted = make_ticket(alice, title="Sam's", contact=sam), make_ticket(alice, title="Ola's", contact=other)
+
+    for query in ("email=sam.lee1", "phone=900701"):
+        page = alice_client.get(f"/tickets/?tab=all&{query}").content.decode()
+        assert wanted.reference in page and unwanted.reference not in page, query
