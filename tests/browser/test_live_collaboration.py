@@ -65,15 +65,27 @@ def presence(page):
     return page.locator("#ticket-header [data-presence]")
 
 
+def open_ticket_as(page, server, username, password, ticket):
+    sign_in(page, server, username, password)
+    page.goto(server.url + ticket.get_absolute_url())
+
+
+def save_priority(page, priority):
+    """Edit the form, choose `priority`, save, and wait for the form to be back in read mode."""
+    form = page.locator("#ticket-form")
+    form.get_by_role("button", name="Edit").click()
+    form.get_by_label("Priority").select_option(priority)
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_role("button", name="Edit")).to_be_visible()
+
+
 @pytest.mark.spec("D11", "D12")
 def test_two_agents_see_each_other_arrive_edit_and_leave(asgi_server, page, second, alice, bob, password):
     ticket = make_ticket(alice, title="Router keeps rebooting")
-    sign_in(page, asgi_server, "alice", password)
-    page.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(page, asgi_server, "alice", password, ticket)
     expect(presence(page)).to_be_hidden()  # alone: nothing to show
 
-    sign_in(second, asgi_server, "bob", password)
-    second.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(second, asgi_server, "bob", password, ticket)
     expect(presence(page)).to_contain_text("Bob Baker is viewing")
     expect(presence(second)).to_contain_text("Alice Archer is viewing")
 
@@ -95,17 +107,11 @@ def test_two_agents_see_each_other_arrive_edit_and_leave(asgi_server, page, seco
 @pytest.mark.spec("X1")
 def test_someone_elses_change_appears_without_a_reload(asgi_server, page, second, alice, bob, password):
     ticket = make_ticket(alice, title="Invoice missing")
-    sign_in(page, asgi_server, "alice", password)
-    page.goto(asgi_server.url + ticket.get_absolute_url())
-    sign_in(second, asgi_server, "bob", password)
-    second.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(page, asgi_server, "alice", password, ticket)
+    open_ticket_as(second, asgi_server, "bob", password, ticket)
     expect(presence(page)).to_contain_text("Bob Baker")
 
-    form = second.locator("#ticket-form")
-    form.get_by_role("button", name="Edit").click()
-    form.get_by_label("Priority").select_option("urgent")
-    form.get_by_role("button", name="Save").click()
-    expect(form.get_by_role("button", name="Edit")).to_be_visible()
+    save_priority(second, "urgent")
     second.locator("#note-body").fill("Called the customer back")
     second.get_by_role("button", name="Add note").click()
 
@@ -119,21 +125,15 @@ def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
     asgi_server, page, second, alice, bob, password
 ):
     ticket = make_ticket(alice, title="Printer on fire")
-    sign_in(page, asgi_server, "alice", password)
-    page.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(page, asgi_server, "alice", password, ticket)
     mine = page.locator("#ticket-form")
     mine.get_by_role("button", name="Edit").click()
     mine.get_by_label("Title").fill("Printer on fire, third floor")
     mine.get_by_label("Priority").select_option("low")
 
-    sign_in(second, asgi_server, "bob", password)
-    second.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(second, asgi_server, "bob", password, ticket)
     expect(presence(page)).to_contain_text("Bob Baker")  # Alice's page hears the ticket
-    theirs = second.locator("#ticket-form")
-    theirs.get_by_role("button", name="Edit").click()
-    theirs.get_by_label("Priority").select_option("high")
-    theirs.get_by_role("button", name="Save").click()
-    expect(theirs.get_by_role("button", name="Edit")).to_be_visible()
+    save_priority(second, "high")
 
     notice = mine.locator("[data-live-notice]")
     expect(notice).to_contain_text("Bob Baker changed Priority while you were editing")
@@ -152,20 +152,14 @@ def test_an_edit_in_progress_is_kept_and_its_save_refused_with_what_changed(
 @pytest.mark.spec("X1", "D3")
 def test_an_edit_of_other_fields_is_told_it_keeps_both_changes_and_saves(asgi_server, page, second, alice, bob, password):
     ticket = make_ticket(alice, title="Printer on fire")
-    sign_in(page, asgi_server, "alice", password)
-    page.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(page, asgi_server, "alice", password, ticket)
     mine = page.locator("#ticket-form")
     mine.get_by_role("button", name="Edit").click()
     mine.get_by_label("Title").fill("Printer on fire, third floor")
 
-    sign_in(second, asgi_server, "bob", password)
-    second.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(second, asgi_server, "bob", password, ticket)
     expect(presence(page)).to_contain_text("Bob Baker")
-    theirs = second.locator("#ticket-form")
-    theirs.get_by_role("button", name="Edit").click()
-    theirs.get_by_label("Priority").select_option("high")
-    theirs.get_by_role("button", name="Save").click()
-    expect(theirs.get_by_role("button", name="Edit")).to_be_visible()
+    save_priority(second, "high")
 
     expect(mine.locator("[data-live-notice]")).to_contain_text("saving it keeps their change")
     with page.expect_response(lambda response: response.request.method == "POST" and "/form/" in response.url) as saving:
@@ -185,8 +179,7 @@ def test_the_list_offers_a_refresh_and_open_tabs_show_a_dot(asgi_server, page, s
     expect(page.locator(f'.open-tab[data-ticket-id="{watched.pk}"]')).to_be_visible()
     expect(page.locator("body")).to_have_attribute("data-live-list", "open")
 
-    sign_in(second, asgi_server, "bob", password)
-    second.goto(asgi_server.url + watched.get_absolute_url())
+    open_ticket_as(second, asgi_server, "bob", password, watched)
     form = second.locator("#ticket-form")
     form.get_by_role("button", name="Edit").click()
     form.get_by_label("Title").fill("Watched ticket, updated")
@@ -217,15 +210,11 @@ def test_a_peek_counts_as_viewing_and_follows_changes(asgi_server, page, second,
     peek = page.get_by_role("complementary", name="Ticket preview")
     expect(peek).to_contain_text("Peeked at")
 
-    sign_in(second, asgi_server, "bob", password)
-    second.goto(asgi_server.url + ticket.get_absolute_url())
+    open_ticket_as(second, asgi_server, "bob", password, ticket)
     expect(presence(second)).to_contain_text("Alice Archer is viewing")
     expect(peek.locator("[data-presence]")).to_contain_text("Bob Baker is viewing")
 
-    form = second.locator("#ticket-form")
-    form.get_by_role("button", name="Edit").click()
-    form.get_by_label("Priority").select_option("urgent")
-    form.get_by_role("button", name="Save").click()
+    save_priority(second, "urgent")
     expect(peek).to_contain_text("Urgent")
 
     page.keyboard.press("Escape")  # closing the peek leaves the ticket
