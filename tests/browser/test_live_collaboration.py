@@ -36,10 +36,12 @@ def _server_done_before_the_flush(transactional_db, request):
     assert list(TicketPresence.objects.values_list("user__username", flat=True)) == [], (
         "every page was closed, but the server still counts these people as present"
     )
-    # And whatever the server was still doing (a request of a page being closed) has finished.
-    while server_busy() and time.monotonic() < deadline:
+    # And whatever the server was still doing (a request of a page being closed) has finished: one
+    # look that finds it idle, within a wait of its own (the one above may have used up its time).
+    deadline = time.monotonic() + 10
+    while (busy := server_busy()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not server_busy(), "the server is still working on the test database after its pages closed"
+    assert not busy, "the server is still working on the test database after its pages closed"
 
 
 def server_busy():
