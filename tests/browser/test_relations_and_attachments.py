@@ -237,6 +237,7 @@ def test_uploading_a_text_file_downloading_it_and_deleting_it(live_server, page,
     attachments_card(page).get_by_role("button", name="Delete call notes.txt").click()
     confirm_dialog(page).get_by_role("button", name="Delete").click()
     expect(attachments_card(page)).to_contain_text("No attachments yet.")
+    expect(page.locator("#attachments-heading")).to_be_focused()  # the swap has settled and moved focus
     assert not Attachment.objects.exists()
 
 
@@ -290,6 +291,7 @@ def test_the_confirm_dialog_answers_to_the_keyboard_and_cancelling_changes_nothi
     expect(confirm).to_be_visible()
     page.keyboard.press("Enter")
     expect(attachments_card(page)).to_contain_text("No attachments yet.")
+    expect(page.locator("#attachments-heading")).to_be_focused()  # the swap has settled and moved focus
     assert not Attachment.objects.exists()
 
     # data-confirm (a plain form): Cancel, reached with Shift+Tab, leaves the ticket as it was.
