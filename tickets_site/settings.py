@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "configurations",
     "tickets",
     "notifications",
+    "mail",
     "demo",
     "axes",
     "csp",

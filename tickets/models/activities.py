@@ -47,6 +47,22 @@ class Activity(models.Model):
     # One outbound message per reason to send it (e.g. a sub-status change): a redelivered task finds it.
     send_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     recipient = models.CharField(max_length=254, blank=True)
+    # Email (SPEC D6, D13): the addresses as written ("Name <addr>"), the sanitised HTML of what the
+    # sender wrote and, apart, the earlier conversation it quotes (shown folded); `body` is the plain
+    # text of both, for previews and search.
+    sender = models.CharField("from", max_length=320, blank=True)
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    body_html = models.TextField(blank=True)
+    quoted_html = models.TextField(blank=True)
+    # Remote images are not loaded until the agent asks (tracking pixels do not fire).
+    remote_images = models.BooleanField(default=False)
+    # Files that came with the message and were not kept: [{"name": ..., "reason": ...}].
+    skipped_files = models.JSONField(default=list, blank=True)
+    # Other tickets the message's headers also matched (the "may belong to" banner), until an agent
+    # moves the message or dismisses the banner (thread_open false).
+    thread_candidates = models.JSONField(default=list, blank=True)
+    thread_open = models.BooleanField(default=False)
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
     # The mentioned usernames as the note wrote them, kept with the row so a page of notes is
     # highlighted without reading the mentions (set by the note actions with `mentions`).
@@ -62,6 +78,7 @@ class Activity(models.Model):
             models.Index(
                 fields=["next_attempt_at"], condition=models.Q(delivery_state="pending"), name="activity_delivery_due"
             ),
+            models.Index(fields=["ticket"], condition=models.Q(thread_open=True), name="activity_thread_open"),
         ]
 
     def __str__(self):
