@@ -60,27 +60,33 @@ def list_ordering(newest_first=True):
     return ["-created_at", "-id"] if newest_first else ["created_at", "id"]
 
 
-def keyset_page(queryset, *, after=None, before=None, newest_first=True, size=50):
+def keyset_page(queryset, *, after=None, before=None, newest_first=True, size=50, rows=None):
     """One page by keyset on (created_at, id), never an OFFSET (SPEC L6).
 
     `after` pages forward in the list's order (older when newest first), `before` backward.
+    With `rows` (e.g. `ticket_rows`), the page's keys are found first from the ticket's own columns,
+    which PostgreSQL reads from the list index alone however many rows the filters pass over, and
+    `rows` then reads just those tickets with everything a row shows, in the same query.
     Returns (rows, has_previous, has_next).
     """
     forward = ["-created_at", "-id"] if newest_first else ["created_at", "id"]
     backward = ["created_at", "id"] if newest_first else ["-created_at", "-id"]
+
+    def page(queryset, order):
+        queryset = queryset.order_by(*order)
+        if rows is None:
+            return list(queryset[: size + 1])
+        keys = queryset.values("pk")[: size + 1]
+        return list(rows(Ticket.objects.filter(pk__in=keys)).order_by(*order))
+
     if before is not None:
-        rows = list(
-            queryset.filter(RowValueBefore(("created_at", "id"), before, descending=not newest_first))
-            .order_by(*backward)[: size + 1]
-        )
-        has_previous = len(rows) > size
-        rows = rows[:size][::-1]
-        return rows, has_previous, True
-    queryset = queryset.order_by(*forward)
+        earlier = queryset.filter(RowValueBefore(("created_at", "id"), before, descending=not newest_first))
+        found = page(earlier, backward)
+        return found[:size][::-1], len(found) > size, True
     if after is not None:
         queryset = queryset.filter(RowValueBefore(("created_at", "id"), after, descending=newest_first))
-    rows = list(queryset[: size + 1])
-    return rows[:size], after is not None, len(rows) > size
+    found = page(queryset, forward)
+    return found[:size], after is not None, len(found) > size
 
 
 def page_after(queryset, cursor, *, newest_first=True, size=50):

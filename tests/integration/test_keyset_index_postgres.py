@@ -66,3 +66,48 @@ def test_the_list_finds_tickets_by_part_of_the_customers_email_or_phone_on_postg
     for query in ("email=sam.lee1", "phone=900701"):
         page = alice_client.get(f"/tickets/?tab=all&{query}").content.decode()
         assert wanted.reference in page and unwanted.reference not in page, query
+
+
+
+@pytest.mark.spec("L4", "L6")
+@pytest.mark.parametrize("tab", ["mine", "team", "archived"])
+def test_the_list_finds_a_pages_tickets_from_the_index_alone_then_reads_just_those(tab, alice, alice_client):
+    """Filters on the indexed columns plus a tag are answered by an index-only scan: the table is
+    read for the page's tickets only, not for every ticket the filters pass over (tag + status on
+    the Archived tab walked 25,000 table rows for six tickets at a million tickets)."""
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    from configurations.models import Tag
+    from tests.factories import TeamFactory, make_ticket
+    from tickets import actions
+
+    team = TeamFactory(name="Billing")
+    team.members.add(alice)
+    tag = Tag.objects.create(name="vip")
+    ticket = make_ticket(alice, title="Tagged", assignee=alice, team=team)
+    actions.change_status(ticket, alice, "ongoing")
+    actions.add_tag(ticket, alice, tag)
+    if tab == "archived":
+        actions.archive(ticket, alice)
+    with CaptureQueriesContext(connection) as queries:
+        page = alice_client.get(f"/tickets/?tab={tab}&tag={tag.pk}&status=ongoing&completed=0")
+    assert ticket.reference in page.content.decode()
+    [sql] = [query["sql"] for query in queries if '"tickets_ticket"."id" IN (SELECT' in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert re.search(r"Index Only Scan (Backward )?using ticket_\w+ on tickets_ticket [uv]0", plan), plan
+
+
+@pytest.mark.spec("L4", "T10")
+def test_a_text_custom_field_filter_finds_values_from_a_trigram_index():
+    """Part of a text custom field's value is found through the index, not by reading every value."""
+    from tickets.models import CustomFieldValue
+
+    values = CustomFieldValue.objects.filter(text_value__icontains="#1012")
+    plan = _explain(values.values_list("ticket_id", flat=True)[:500])
+    assert "Bitmap Index Scan on customvalue_text_trgm" in plan, plan

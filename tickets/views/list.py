@@ -95,11 +95,12 @@ def ticket_list(request):
     _remember(preference, state, request.GET)
     valid = filterset.is_valid()
     rows, has_previous, has_next = keyset_page(
-        ticket_rows(queryset),
+        queryset,
         after=state.after,
         before=state.before,
         newest_first=state.newest_first,
         size=PAGE_SIZE,
+        rows=ticket_rows,
     )
     _add_display_values(rows)
     hidden = TicketFilterSet.NOT_ON_TAB.get(state.tab, set())
