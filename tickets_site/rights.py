@@ -94,6 +94,13 @@ def _configurations():
     return dict.fromkeys(names, MANAGE_CONFIGURATIONS)
 
 
+# The ticket page's views of an email (mail/urls.py), under /tickets/<id>/emails/.
+_MAIL = {
+    "email_original": WORK,
+    "email_original_download": WORK,
+}
+
+
 def url_rights():
     """{view name: right} for every named URL outside Django admin."""
     return {
@@ -102,6 +109,7 @@ def url_rights():
         "logout": SIGNED_IN,
         **{f"tickets:{name}": right for name, right in _TICKETS.items()},
         **{f"notifications:{name}": right for name, right in _NOTIFICATIONS.items()},
+        **{f"mail:{name}": right for name, right in _MAIL.items()},
         **{f"configurations:{name}": right for name, right in _configurations().items()},
         # One's own background delete: started with the right to delete it (a configuration, or a
         # contact or person in Django admin), followed from the Notification Center.

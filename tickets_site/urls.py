@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
+    path("tickets/", include("mail.urls")),
     path("configurations/", include("configurations.urls")),
     path("notifications/", include("notifications.urls")),
 ]

@@ -8,6 +8,7 @@
  *   (the combobox of static/js/widgets/combobox.js: arrows, Enter/Tab to pick, Escape to close).
  *   The server enforces the same rules.
  * - History (SPEC D7): the entry whose snapshot is open is marked; Close empties the snapshot.
+ * - Emails (SPEC D13): "Load remote images" gives one message's images their addresses.
  * Everything is delegated from document, so rows swapped in by htmx work without re-binding.
  */
 (function () {
@@ -357,6 +358,26 @@
     // Bring the snapshot into view when it opens from an entry far down the list.
     if (event.detail.target && event.detail.target.id === "history-snapshot" && event.detail.target.firstElementChild) {
       event.detail.target.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  });
+
+  /* ---------------- Email: remote images on request ---------------- */
+
+  // An email's remote images come with their address in data-remote-src, so nothing is fetched
+  // (no tracking pixel fires) until the agent asks for this one message's images.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-load-images]");
+    if (!button) return;
+    var item = button.closest(".activity");
+    item.querySelectorAll("[data-email-body] img[data-remote-src]").forEach(function (image) {
+      image.setAttribute("src", image.getAttribute("data-remote-src"));
+      image.removeAttribute("data-remote-src");
+    });
+    var body = item.querySelector("[data-email-body]");
+    button.remove();
+    if (body) {
+      body.setAttribute("tabindex", "-1");
+      body.focus();
     }
   });
 

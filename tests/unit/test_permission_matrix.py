@@ -144,12 +144,37 @@ def world(alice, bob, carol, lead, admin_user):
 
     removal = Removal.objects.create(user=lead, content_type=ContentType.objects.get_for_model(TicketView),
                                      object_id=view.pk, label="View “Mine”", state=Removal.State.DONE)
+    email = _stored_email(ticket)
     return {
         "ticket": ticket, "other": other, "note": note, "attachment": attachment, "event": ticket.events.first(),
         "tag": ticket.tags.first(), "view": view, "scheme": scheme, "export": export, "import": ticket_import,
         "notification": notification, "removal": removal, "calendar": calendar, "hours": hours,
-        "holiday": holiday, "sections": sections,
+        "holiday": holiday, "sections": sections, "email": email,
     }
+
+
+def _stored_email(ticket):
+    """An inbound email activity with its stored original, as the email pipeline leaves it."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from mail.models import InboundEmail, Mailbox
+    from tickets.models import Activity
+
+    raw = b"From: sam@example.org\r\nSubject: Hi\r\nMessage-ID: <m1@example.org>\r\n\r\nHello\r\n"
+    now = timezone.now()
+    email = Activity.objects.create(
+        ticket=ticket, kind=Activity.Kind.EMAIL, direction=Activity.Direction.INBOUND, subject="Hi",
+        body="Hello", message_id="<m1@example.org>", created_at=now,
+    )
+    inbound = InboundEmail(
+        mailbox=Mailbox.objects.create(name="Support", address="support@helpdesk.example"),
+        source=InboundEmail.Source.FILE, size=len(raw), dedupe_key="matrix", received_at=now, updated_at=now,
+        state=InboundEmail.State.PROCESSED, ticket=ticket, activity=email,
+    )
+    inbound.raw.save("m.eml", ContentFile(raw), save=False)
+    inbound.save()
+    return email
 
 
 def kwargs_for(name, route, world):
@@ -171,6 +196,8 @@ def kwargs_for(name, route, world):
             values[param] = world["event"].pk
         elif param == "calendar_pk":
             values[param] = world["calendar"].pk
+        elif param == "activity_pk":
+            values[param] = world["email"].pk
         else:
             raise AssertionError(f"{name}: no value for URL argument {param!r}; add it to kwargs_for()")
     return values

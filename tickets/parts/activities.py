@@ -1,7 +1,7 @@
 """The Activities tab (SPEC D5, D6): a ticket's communications and notes, newest first, grouped by day.
 
 30 rows a page by keyset; one page is one query (authors and contacts joined, each note's mentions
-on its row), however many notes the ticket has.
+on its row), however many notes the ticket has, and one more for the files when the page shows emails.
 """
 
 import datetime
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 
 from ..listing import cursor_of
-from ..models import Activity
+from ..models import Activity, Attachment
 from ..queries import page_after
 
 ACTIVITY_PAGE_SIZE = 30
@@ -44,10 +44,22 @@ def with_day_headings(activities, previous_day=None):
     return activities
 
 
+def with_files(activities):
+    """Each email's kept files as `files`, read in one query for the page, and only when it has emails."""
+    emails = {activity.pk: activity for activity in activities if activity.kind == Activity.Kind.EMAIL}
+    for activity in activities:
+        activity.files = []
+    if emails:
+        for attachment in Attachment.objects.filter(activity__in=list(emails)).order_by("pk"):
+            emails[attachment.activity_id].files.append(attachment)
+    return activities
+
+
 def activity_page(ticket, *, cursor=None, previous_day=None):
     """One page of the Activities tab: rows with day headings, and the link to the next page."""
     rows, has_more = page_after(activity_queryset(ticket), cursor, size=ACTIVITY_PAGE_SIZE)
     with_day_headings(rows, previous_day)
+    with_files(rows)
     next_query = None
     if has_more:
         last = rows[-1]
@@ -68,6 +80,7 @@ def activities_context(request, ticket, **page):
 def activity_context(request, ticket, activity):
     """One activity as the list shows it, on its own (after an edit, or "Cancel" on the edit form)."""
     activity.day_label = None  # a single row never opens a day group
+    with_files([activity])
     return {
         "ticket": ticket,
         "user": request.user,

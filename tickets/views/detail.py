@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.shortcuts import render
 
@@ -10,6 +11,9 @@ from ..queries import DETAIL_RELATED
 from .open_tabs import note_ticket_visit
 
 
+# An email's remote images load only when the agent asks ("Load remote images"), so the ticket page
+# alone may show https images; every other page keeps images to this site.
+@csp_update({"img-src": ["https:"]})
 def ticket_detail(request, pk):
     ticket = get_ticket_for_user(request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED))
     note_ticket_visit(request, ticket)  # opening a ticket keeps it as a tab (SPEC L9)
