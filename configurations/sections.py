@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
+from mail.forms import MailboxForm
+from mail.models import Mailbox
 from tickets.models import Account, Ticket, TicketView
 
 from . import forms
@@ -123,6 +125,13 @@ def _new_substatus(request):
     return SubStatus(status=status if status in Status.values else Status.SUBMITTED)
 
 
+def _mailbox_blocker(mailbox):
+    count = mailbox.inbound.count()
+    if count:
+        return f"{_plural(count, 'message')} came in through this mailbox. Make it inactive instead."
+    return ""
+
+
 def _new_team_view(request):
     return TicketView(
         owner=request.user, is_team_view=True, visibility=TicketView.Visibility.SHARED, is_folder=False
@@ -177,6 +186,12 @@ SECTIONS = {
             "Groups of agents tickets can be assigned to.",
             queryset=lambda: Team.objects.prefetch_related("members"),
             delete_effect=_team_effect,
+        ),
+        Section(
+            "mailboxes", "mailbox", "Mailboxes", "mailbox", Mailbox, MailboxForm,
+            "Addresses customers write to: where their mail comes from and which team gets it.",
+            queryset=lambda: Mailbox.objects.select_related("team", "category"),
+            delete_blocker=_mailbox_blocker,
         ),
         Section(
             "team-views", "teamview", "Team views", "team view", TicketView, forms.TeamViewForm,

@@ -54,6 +54,7 @@ from .data import (
     SOURCE_PRODUCTS,
     TEMPLATES,
 )
+from .mail import create_demo_mail
 from .setup import (
     create_configuration,
     create_customers,
@@ -601,6 +602,7 @@ def seed_demo(out=print):
             preference.save(update_fields=["open_tickets"])
         create_saved_views(users, config)
         create_demo_notifications()
+        create_demo_mail(teams["Support"], config["categories"]["General"])
     for message, count in builder.skipped.items():
         out(f"  note: {count} step(s) refused by a ticket rule: {message}")
     summary = demo_summary(users)

@@ -89,6 +89,9 @@ class InboundEmail(models.Model):
     # The same message twice is one activity: the Message-ID, or the bytes when there is none, hashed.
     dedupe_key = models.CharField(max_length=80, editable=False)
     sender = models.CharField(max_length=320, blank=True)
+    # The From address alone, lower-cased, once processed: the per-sender limit counts by it.
+    sender_address = models.CharField(max_length=254, blank=True, editable=False)
+    created_ticket = models.BooleanField(default=False, editable=False)
     subject = models.CharField(max_length=300, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
     error = models.TextField(blank=True)
@@ -110,6 +113,11 @@ class InboundEmail(models.Model):
         indexes = [
             models.Index(fields=["updated_at"], condition=Q(state="received"), name="inbound_waiting"),
             models.Index(fields=["state", "-received_at"], name="inbound_state_time"),
+            models.Index(
+                fields=["sender_address", "processed_at"],
+                condition=Q(created_ticket=True),
+                name="inbound_new_by_sender",
+            ),
         ]
 
     def __str__(self):

@@ -40,12 +40,12 @@ def dedupe_key(raw, message_id):
     return "raw:" + hashlib.sha256(raw).hexdigest()
 
 
-def receive(mailbox, raw, *, source):
+def receive(mailbox, raw, *, source, enqueue=True):
     """Store one raw message for `mailbox`; returns (InboundEmail, created).
 
     The same message twice (same Message-ID, or the same bytes when it has none) is the row
     already stored, and nothing is processed again. A new row is processed by a worker after the
-    commit.
+    commit (unless `enqueue` is off: the caller processes it itself).
     """
     from .tasks import process_inbound
 
@@ -77,5 +77,6 @@ def receive(mailbox, raw, *, source):
         # Another worker stored the same message a moment ago: theirs is the one.
         inbound.raw.delete(save=False)
         return InboundEmail.objects.get(mailbox=mailbox, dedupe_key=key), False
-    transaction.on_commit(lambda: process_inbound.delay(inbound.pk))
+    if enqueue:
+        transaction.on_commit(lambda: process_inbound.delay(inbound.pk))
     return inbound, True

@@ -11,4 +11,6 @@ urlpatterns = [
         views.email_original_download,
         name="email_original_download",
     ),
+    path("<int:pk>/emails/<int:activity_pk>/move/", views.email_move, name="email_move"),
+    path("<int:pk>/emails/<int:activity_pk>/dismiss/", views.email_dismiss, name="email_dismiss"),
 ]

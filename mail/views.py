@@ -1,13 +1,17 @@
-"""The ticket page's views of an email: its original message (SPEC D6, D13)."""
+"""The ticket page's views of an email: its original message, and moving it to another ticket (SPEC D6, D13)."""
 
 from email import policy
 from email.parser import BytesHeaderParser
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from tickets import actions
 from tickets.access import get_ticket_for_user
-from tickets.models import Activity
+from tickets.models import Activity, Ticket
+from tickets.models.tickets import parse_reference
 
 from .models import InboundEmail
 
@@ -53,3 +57,38 @@ def email_original_download(request, pk, activity_pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _email_on_ticket(request, pk, activity_pk):
+    ticket = get_ticket_for_user(request.user, pk)
+    activity = get_object_or_404(
+        Activity, pk=activity_pk, ticket=ticket, kind=Activity.Kind.EMAIL, direction=Activity.Direction.INBOUND
+    )
+    return ticket, activity
+
+
+@require_POST
+def email_move(request, pk, activity_pk):
+    """Move an email to the ticket chosen in the "may belong to" banner (SPEC D13), and go there."""
+    ticket, activity = _email_on_ticket(request, pk, activity_pk)
+    target_id = parse_reference(request.POST.get("target", ""))
+    target = Ticket.objects.filter(pk=target_id).first() if target_id else None
+    if target is None:
+        messages.error(request, "Choose the ticket to move the email to.")
+        return redirect(ticket)
+    try:
+        actions.move_email(activity, request.user, get_ticket_for_user(request.user, target.pk))
+    except actions.TicketRuleError as error:
+        messages.error(request, error.message)
+        return redirect(ticket)
+    messages.success(request, f"The email was moved here from {ticket.reference}.")
+    return redirect(target)
+
+
+@require_POST
+def email_dismiss(request, pk, activity_pk):
+    """Keep the email where it is and close the banner."""
+    ticket, activity = _email_on_ticket(request, pk, activity_pk)
+    actions.dismiss_thread_suggestion(activity, request.user)
+    messages.success(request, f"The email stays on {ticket.reference}.")
+    return redirect(ticket)

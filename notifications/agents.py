@@ -91,6 +91,10 @@ def describe_event(event):
     """What a follower reads about one change: "Bob Baker changed Priority, Status"."""
     if event.kind == TicketEvent.Kind.REOPENED:
         return "Re-opened: its re-open date has come"
+    if event.kind == TicketEvent.Kind.EMAIL_RECEIVED:
+        email = (event.changes.get("email") or [None, None])[1] or "An email"
+        reopened = "status" in event.changes
+        return f"New email from {email}" + (" (re-opened)" if reopened else "")
     who = event.actor_name if event.actor_id else "The helpdesk"
     if event.kind in PHRASES:
         text = f"{who} {PHRASES[event.kind]}"
@@ -114,7 +118,12 @@ def tell_followers(event_id, schedule_digest):
     ticket = event.ticket
     summary = describe_event(event)
     told = 0
-    for user in ticket.followers.filter(is_active=True).exclude(pk=event.actor_id or 0):
+    people = list(ticket.followers.filter(is_active=True).exclude(pk=event.actor_id or 0))
+    if event.kind == TicketEvent.Kind.EMAIL_RECEIVED and ticket.assignee_id and ticket.assignee.is_active:
+        # A customer's email is news for the agent who has the ticket, follower or not.
+        if ticket.assignee_id not in {user.pk for user in people}:
+            people.append(ticket.assignee)
+    for user in people:
         _, created = notify(
             user,
             Notification.Kind.FOLLOWED_CHANGE,

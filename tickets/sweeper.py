@@ -29,6 +29,13 @@ def orphaned_jobs(now):
     return handed
 
 
+def inbound_emails(before):
+    """Stored messages still waiting: their worker died, or their task never reached one (SPEC D13)."""
+    from mail.processing import waiting_messages
+
+    return waiting_messages(before)
+
+
 def sweep(now=None):
     """One pass over everything durable; returns how much of each kind was handed out."""
     now = now or timezone.now()
@@ -39,4 +46,5 @@ def sweep(now=None):
         "digests": messages.due_digests(before),
         "mention emails": messages.unsent_mention_emails(before),
         "jobs": orphaned_jobs(now),
+        "inbound emails": inbound_emails(before),
     }

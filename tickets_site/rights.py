@@ -98,6 +98,8 @@ def _configurations():
 _MAIL = {
     "email_original": WORK,
     "email_original_download": WORK,
+    "email_move": WORK,
+    "email_dismiss": WORK,
 }
 
 

@@ -379,6 +379,15 @@ LOGGING = {
 # Attachments (SPEC D10): size and type limits. Only the extensions below are accepted, and the
 # stored/served content type comes from this table, never from what the browser claimed. Types a
 # browser would run as a page (HTML, SVG, JavaScript) are deliberately absent.
+# Email (SPEC D13): the domain of the Message-IDs this helpdesk writes (<helpdesk.…@domain>), so its
+# own mail coming back is recognised; how many new tickets one sender may open in an hour (more
+# is a loop or a flood, and is kept as ignored); how often a message that stops its worker is retried.
+HELPDESK_MAIL_MESSAGE_ID_DOMAIN = os.environ.get(
+    "HELPDESK_MAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "helpdesk.localhost"
+)
+HELPDESK_MAIL_NEW_TICKETS_PER_SENDER_HOUR = int(os.environ.get("HELPDESK_MAIL_NEW_TICKETS_PER_SENDER_HOUR", "20"))
+HELPDESK_MAIL_MAX_ATTEMPTS = 5
+
 HELPDESK_ATTACHMENT_MAX_BYTES = int(os.environ.get("HELPDESK_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 HELPDESK_ATTACHMENT_MAX_FILES = 10  # per upload
 HELPDESK_ATTACHMENT_TYPES = {

@@ -19,6 +19,7 @@ from configurations.models import (
     WorkingCalendar,
     WorkingHours,
 )
+from mail.models import Mailbox
 from tickets.models import CustomFieldValue, TicketView
 
 from ..conftest import csrf_post
@@ -58,6 +59,7 @@ def one_of_each(lead):
         "calendar": calendar,
         "customfield": CustomFieldFactory(name="Order number", key="order"),
         "team": Team.objects.get(name="Support"),
+        "mailbox": Mailbox.objects.create(name="Support", address="support@helpdesk.example"),
         "teamview": TicketView.objects.create(owner=lead, name="Urgent", query="priority=urgent", is_team_view=True,
                                               visibility="shared"),
         "hours": WorkingHours.objects.create(calendar=calendar, weekday=0, start=dt.time(9), end=dt.time(17)),
@@ -65,7 +67,9 @@ def one_of_each(lead):
     }
 
 
-SECTIONS = ["tag", "substatus", "tickettype", "category", "slapolicy", "calendar", "customfield", "team", "teamview"]
+SECTIONS = [
+    "tag", "substatus", "tickettype", "category", "slapolicy", "calendar", "customfield", "team", "mailbox", "teamview",
+]
 PAGE_URLS = (
     [("overview", None), ("calendar_detail", "calendar"), ("substatus_reorder", None)]
     + [(f"{name}_list", None) for name in SECTIONS]

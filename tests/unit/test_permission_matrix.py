@@ -28,6 +28,7 @@ from django.urls.resolvers import RoutePattern
 
 from configurations.models import Holiday, WorkingCalendar, WorkingHours
 from configurations.sections import SECTIONS
+from mail.models import Mailbox
 from notifications.models import Notification
 from notifications.services import notify
 from tickets import actions, roles
@@ -131,6 +132,7 @@ def world(alice, bob, carol, lead, admin_user):
         "calendars": calendar,
         "custom-fields": CustomFieldFactory(name="Order", key="order"),
         "teams": carol.helpdesk_teams.first(),
+        "mailboxes": Mailbox.objects.create(address="sales@helpdesk.example", name="Sales"),
         "team-views": TicketView.objects.create(owner=admin_user, name="Escalations", is_team_view=True,
                                                 visibility="shared", query="tab=all"),
     }

@@ -23,6 +23,13 @@ from .fields import (
     unassign,
     update_ticket,
 )
+from .inbound import (
+    add_email,
+    create_ticket_from_email,
+    dismiss_thread_suggestion,
+    move_email,
+    record_bounce,
+)
 from .messages import claim_substatus_notification
 from .notes import add_note, delete_note, edit_note
 from .relations import (
@@ -44,6 +51,7 @@ __all__ = [
     "UNSET",
     "TicketConflict",
     "TicketRuleError",
+    "add_email",
     "add_note",
     "add_tag",
     "add_time_spent",
@@ -56,13 +64,17 @@ __all__ = [
     "change_status",
     "change_sub_status",
     "create_ticket",
+    "create_ticket_from_email",
     "delete_note",
     "delete_ticket",
     "detach_from_ticket",
+    "dismiss_thread_suggestion",
     "edit_note",
     "follow",
     "is_detachable",
     "link_tickets",
+    "move_email",
+    "record_bounce",
     "remove_attachment",
     "remove_tag",
     "reopen_when_due",

@@ -167,6 +167,7 @@ def create_ticket(
     custom_values=None,
     followers=(),
     created_at=None,
+    require_custom_fields=True,
     **fields,
 ):
     """Create a ticket and its first history event.
@@ -174,7 +175,8 @@ def create_ticket(
     Rules: only agents create tickets (None is the system; imports run as their user); a title
     is required; at most HELPDESK_TAGS_PER_TICKET tags (T5); the sub-status must belong to the
     status and the category's rules hold (T7); required custom fields are given (T10); the
-    deadline follows the SLA unless one is given (T8).
+    deadline follows the SLA unless one is given (T8). A ticket that arrives by email
+    (`require_custom_fields=False`) gets its required custom fields from the agent who works it.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"parent"}
     if unknown:
@@ -217,7 +219,7 @@ def create_ticket(
             change.record("tags", None, sorted(str(tag) for tag in tags))
         if followers:
             ticket.followers.set(followers)
-        _apply_custom_values(change, custom_values or {}, creating=True)
+        _apply_custom_values(change, custom_values or {}, creating=require_custom_fields)
         # A new ticket had no earlier values: its first event shows each field as set from nothing.
         change.changes = {name: [None, new] for name, (old, new) in change.changes.items()}
         change.finish()

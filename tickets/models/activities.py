@@ -24,6 +24,7 @@ class Activity(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"  # sent, then reported undeliverable (a delivery report came back)
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=8, choices=Kind.choices)

@@ -25,6 +25,8 @@ class TicketEvent(models.Model):
         REOPENED = "reopened", "Re-opened"
         ATTACHMENT_ADDED = "attachment_added", "Attachment added"
         ATTACHMENT_REMOVED = "attachment_removed", "Attachment removed"
+        EMAIL_RECEIVED = "email_received", "Email received"
+        EMAIL_MOVED = "email_moved", "Email moved"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

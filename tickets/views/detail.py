@@ -6,7 +6,7 @@ from ..access import get_ticket_for_user
 from ..forms import TicketForm
 from ..models import Ticket, UserPreference
 from ..open_tabs import preference_for
-from ..parts.header import header_context, time_spent_context
+from ..parts.header import OPEN_THREADS, header_context, time_spent_context
 from ..queries import DETAIL_RELATED
 from .open_tabs import note_ticket_visit
 
@@ -15,7 +15,9 @@ from .open_tabs import note_ticket_visit
 # alone may show https images; every other page keeps images to this site.
 @csp_update({"img-src": ["https:"]})
 def ticket_detail(request, pk):
-    ticket = get_ticket_for_user(request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED))
+    ticket = get_ticket_for_user(
+        request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED).annotate(has_thread_suggestions=OPEN_THREADS)
+    )
     note_ticket_visit(request, ticket)  # opening a ticket keeps it as a tab (SPEC L9)
     context = {
         **header_context(ticket),
