@@ -19,6 +19,7 @@ Where a message goes (SPEC D13, D15):
 import datetime
 import logging
 import re
+import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -41,8 +42,14 @@ def own_message_id_domain():
     return settings.HELPDESK_MAIL_MESSAGE_ID_DOMAIN.lower()
 
 
+def make_message_id():
+    """A Message-ID for mail this helpdesk sends: recognised as its own if it ever comes back."""
+    return f"<helpdesk.{uuid.uuid4().hex}@{own_message_id_domain()}>"
+
+
 def is_own_message_id(message_id):
-    """Message-IDs this helpdesk writes: <helpdesk.…@domain> (the next issue's sending uses make_message_id)."""
+    """Whether a Message-ID is one `make_message_id` wrote (the domain alone is not enough: a
+    colleague's mail client may write Message-IDs on the company's own domain)."""
     local, _, domain = message_id.strip("<>").rpartition("@")
     return local.startswith("helpdesk.") and domain.lower() == own_message_id_domain()
 
@@ -157,7 +164,7 @@ def process(inbound_id, *, now=None):
         return InboundEmail.objects.filter(pk=inbound_id).values_list("state", flat=True).first()
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.select_for_update().select_related("mailbox").get(pk=inbound_id)
+            inbound = InboundEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=inbound_id)
             if inbound.state != State.RECEIVED:
                 return inbound.state
             if inbound.attempts > settings.HELPDESK_MAIL_MAX_ATTEMPTS:

@@ -261,7 +261,7 @@ def test_mail_we_sent_ourselves_never_creates_a_ticket(arrive, mailbox, settings
     settings.HELPDESK_MAIL_MESSAGE_ID_DOMAIN = "helpdesk.example"
     raw = {
         "loop header": message(headers="X-Helpdesk-Loop: helpdesk.example"),
-        "own message id": message(message_id="<helpdesk.1a2b3c@helpdesk.example>"),
+        "own message id": message(message_id=processing.make_message_id()),
         "own mailbox": message(sender="Support <SUPPORT@helpdesk.example>"),
     }[kind]
     inbound = arrive(raw)
