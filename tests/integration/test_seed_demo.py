@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from configurations.models import Status
-from tickets.models import Ticket, TicketEvent
+from mail.models import InboundEmail, Mailbox
+from tickets.models import Activity, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,12 @@ def test_demo_data_covers_every_status_and_running_it_again_changes_nothing():
     assert tickets.filter(status=Status.RESOLVED, resolved_at__isnull=True).count() == 0
     # Made through the actions: every ticket has its history, starting with its creation.
     assert TicketEvent.objects.filter(kind=TicketEvent.Kind.CREATED).count() == tickets.count()
+    # One mailbox whose conversations came in through the pipeline (SPEC D13): a reply that re-opened
+    # a resolved ticket, and one whose headers matched two tickets.
+    assert Mailbox.objects.count() == 1
+    assert set(InboundEmail.objects.values_list("state", flat=True)) == {InboundEmail.State.PROCESSED}
+    assert TicketEvent.objects.filter(kind=TicketEvent.Kind.EMAIL_RECEIVED, changes__has_key="reopened").exists()
+    assert Activity.objects.filter(thread_open=True).count() == 1
 
     counts = (tickets.count(), TicketEvent.objects.count())
     assert "already present" in _seed()
