@@ -259,11 +259,16 @@ else:
 # untouched for this many seconds was orphaned by a dead worker; the sweeper runs this often.
 HELPDESK_ORPHAN_AFTER = int(os.environ.get("HELPDESK_ORPHAN_AFTER", "30"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
+# Mailboxes with an IMAP host are read this often (SPEC D13); each IMAP connection and command waits
+# at most HELPDESK_IMAP_TIMEOUT seconds for the server.
+HELPDESK_MAIL_POLL_SECONDS = float(os.environ.get("HELPDESK_MAIL_POLL_SECONDS", "60"))
+HELPDESK_IMAP_TIMEOUT = float(os.environ.get("HELPDESK_IMAP_TIMEOUT", "30"))
 CELERY_BEAT_SCHEDULE = {
     "reopen-due-tickets": {"task": "tickets.tasks.reopen_due_tickets", "schedule": 60.0},
     "notify-sla-at-risk": {"task": "tickets.tasks.notify_sla_at_risk", "schedule": 60.0},
     "expire-presence": {"task": "tickets.tasks.expire_presence", "schedule": 60.0},
     "sweep-durable-work": {"task": "tickets.tasks.sweep", "schedule": HELPDESK_SWEEP_SECONDS},
+    "poll-mailboxes": {"task": "mail.tasks.poll_mailboxes", "schedule": HELPDESK_MAIL_POLL_SECONDS},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
