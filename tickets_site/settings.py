@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "demo",
     "axes",
     "csp",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,19 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
+
+# Providers' inbound webhooks (SPEC D13, mail/webhooks.py), under /mail/inbound/<provider>/: Postmark's
+# URL carries this basic auth, "user:password" (two, comma-separated, while changing it), which
+# Mailgun's then needs too; Mailgun signs its posts with its webhook signing key. A provider whose
+# credentials are not set gets 404.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env_list("HELPDESK_WEBHOOK_SECRET"),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
+# A provider posts a whole message, attachments included, in one request body or form field, which
+# Django's default limit (2.5 MB) would refuse; this is the proxy's own limit (client_max_body_size).
+HELPDESK_WEBHOOK_MAX_BYTES = int(os.environ.get("HELPDESK_WEBHOOK_MAX_BYTES", str(25 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = HELPDESK_WEBHOOK_MAX_BYTES
 
 # Security: on with DEBUG off; `manage.py check --deploy` is clean with production settings.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
