@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 NGINX_PATH ?= /usr/sbin/nginx
-export HOST PORT CHROMIUM_PATH NGINX_PATH
+DOVECOT_PATH ?= /usr/sbin/dovecot
+export HOST PORT CHROMIUM_PATH NGINX_PATH DOVECOT_PATH
 
 .PHONY: run serve test install install-test lock migrate demo bench check-deploy clean
 
@@ -54,7 +55,7 @@ serve: install nginx
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 ## Run the tests: SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set.
-test: install-test chromium nginx
+test: install-test chromium nginx dovecot
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Debian packages the tests need: as root they are installed with apt when missing, otherwise the
@@ -79,6 +80,11 @@ chromium:
 .PHONY: nginx
 nginx:
 	$(call debian_package,$(NGINX_PATH),nginx,the production-layout tests)
+
+# Dovecot: the IMAP server the mail poller's tests run privately (DOVECOT_PATH).
+.PHONY: dovecot
+dovecot:
+	$(call debian_package,$(DOVECOT_PATH),dovecot-imapd,the IMAP tests)
 
 ## Benchmarks on PostgreSQL (DATABASE_URL) with the large data set from `seed_demo --tickets`.
 bench: install-test

@@ -18,7 +18,7 @@ from tickets.access import (
     WORK,
 )
 
-PUBLIC = "public"  # anyone, signed in or not (the sign-in page)
+PUBLIC = "public"  # anyone, signed in or not (the sign-in page, providers' webhooks)
 SIGNED_IN = "signed in"  # any signed-in user, with a role or without (sign out, the home redirect)
 ADMIN_SITE = "admin site"  # Django admin: its own staff and model permission checks apply
 
@@ -103,6 +103,15 @@ _MAIL = {
 }
 
 
+# Providers' inbound webhooks (mail/webhook_urls.py): open to the providers, which sign in with the
+# webhook's own credentials (basic auth, Mailgun's signature), checked by the view.
+_MAIL_WEBHOOKS = {
+    "postmark_inbound": PUBLIC,
+    "mailgun_inbound": PUBLIC,
+    "mailgun_inbound_mime": PUBLIC,
+}
+
+
 def url_rights():
     """{view name: right} for every named URL outside Django admin."""
     return {
@@ -112,6 +121,7 @@ def url_rights():
         **{f"tickets:{name}": right for name, right in _TICKETS.items()},
         **{f"notifications:{name}": right for name, right in _NOTIFICATIONS.items()},
         **{f"mail:{name}": right for name, right in _MAIL.items()},
+        **{f"mail_webhooks:{name}": right for name, right in _MAIL_WEBHOOKS.items()},
         **{f"configurations:{name}": right for name, right in _configurations().items()},
         # One's own background delete: started with the right to delete it (a configuration, or a
         # contact or person in Django admin), followed from the Notification Center.

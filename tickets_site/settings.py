@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "demo",
     "axes",
     "csp",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -259,11 +260,16 @@ else:
 # untouched for this many seconds was orphaned by a dead worker; the sweeper runs this often.
 HELPDESK_ORPHAN_AFTER = int(os.environ.get("HELPDESK_ORPHAN_AFTER", "30"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
+# Mailboxes with an IMAP host are read this often (SPEC D13); each IMAP connection and command waits
+# at most HELPDESK_IMAP_TIMEOUT seconds for the server.
+HELPDESK_MAIL_POLL_SECONDS = float(os.environ.get("HELPDESK_MAIL_POLL_SECONDS", "60"))
+HELPDESK_IMAP_TIMEOUT = float(os.environ.get("HELPDESK_IMAP_TIMEOUT", "30"))
 CELERY_BEAT_SCHEDULE = {
     "reopen-due-tickets": {"task": "tickets.tasks.reopen_due_tickets", "schedule": 60.0},
     "notify-sla-at-risk": {"task": "tickets.tasks.notify_sla_at_risk", "schedule": 60.0},
     "expire-presence": {"task": "tickets.tasks.expire_presence", "schedule": 60.0},
     "sweep-durable-work": {"task": "tickets.tasks.sweep", "schedule": HELPDESK_SWEEP_SECONDS},
+    "poll-mailboxes": {"task": "mail.tasks.poll_mailboxes", "schedule": HELPDESK_MAIL_POLL_SECONDS},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -280,6 +286,19 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
+
+# Providers' inbound webhooks (SPEC D13, mail/webhooks.py), under /mail/inbound/<provider>/: Postmark's
+# URL carries this basic auth, "user:password" (two, comma-separated, while changing it), which
+# Mailgun's then needs too; Mailgun signs its posts with its webhook signing key. A provider whose
+# credentials are not set gets 404.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env_list("HELPDESK_WEBHOOK_SECRET"),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
+# A provider posts a whole message, attachments included, in one request body or form field, which
+# Django's default limit (2.5 MB) would refuse; this is the proxy's own limit (client_max_body_size).
+HELPDESK_WEBHOOK_MAX_BYTES = int(os.environ.get("HELPDESK_WEBHOOK_MAX_BYTES", str(25 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = HELPDESK_WEBHOOK_MAX_BYTES
 
 # Security: on with DEBUG off; `manage.py check --deploy` is clean with production settings.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

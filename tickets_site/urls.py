@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
     path("tickets/", include("mail.urls")),
+    path("mail/", include("mail.webhook_urls")),
     path("configurations/", include("configurations.urls")),
     path("notifications/", include("notifications.urls")),
 ]
