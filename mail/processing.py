@@ -143,6 +143,11 @@ def _place(inbound, parsed, now):
     return State.PROCESSED, ""
 
 
+SAVED_FIELDS = [
+    "state", "error", "processed_at", "updated_at", "sender_address", "created_ticket", "ticket", "activity",
+]
+
+
 def _claim(inbound_id, now):
     """Count the attempt (committed at once); False when the message is not waiting."""
     return bool(
@@ -175,7 +180,7 @@ def process(inbound_id, *, now=None):
                 state, reason = _place(inbound, parsed, now)
             inbound.state, inbound.error = state, reason
             inbound.processed_at = inbound.updated_at = timezone.now()
-            inbound.save()
+            inbound.save(update_fields=SAVED_FIELDS)
             return state
     except Exception as error:  # noqa: BLE001 - recorded on the message, which never blocks the others
         logger.exception("Inbound email %s failed", inbound_id)

@@ -123,6 +123,8 @@ def _coerce_custom(field, value):
 
 def _apply_custom_values(change, values, *, creating=False):
     """Set custom field values (SPEC T10) and log them like built-in fields."""
+    if not values and not creating:
+        return
     ticket = change.ticket
     fields = {
         field.key: field
@@ -168,6 +170,7 @@ def create_ticket(
     followers=(),
     created_at=None,
     require_custom_fields=True,
+    also=None,
     **fields,
 ):
     """Create a ticket and its first history event.
@@ -177,6 +180,7 @@ def create_ticket(
     status and the category's rules hold (T7); required custom fields are given (T10); the
     deadline follows the SLA unless one is given (T8). A ticket that arrives by email
     (`require_custom_fields=False`) gets its required custom fields from the agent who works it.
+    `also(change)` adds to the creation before its one event is written (an email's activity).
     """
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"parent"}
     if unknown:
@@ -222,6 +226,8 @@ def create_ticket(
         _apply_custom_values(change, custom_values or {}, creating=require_custom_fields)
         # A new ticket had no earlier values: its first event shows each field as set from nothing.
         change.changes = {name: [None, new] for name, (old, new) in change.changes.items()}
+        if also is not None:
+            also(change)
         change.finish()
     return ticket
 

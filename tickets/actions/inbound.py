@@ -10,6 +10,8 @@ subject, sender, sender_name, sender_address, to, cc, text, message_id, in_reply
 references, files (name, content_type, data, content_id) and render(cid_urls).
 """
 
+from contextlib import contextmanager
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -61,18 +63,29 @@ def _skip_reason(file, name, limits):
     return None
 
 
-def _store_files(change, activity, files):
-    """Keep the files the attachment rules allow (SPEC D10, X2); the others are listed as skipped."""
+def _skipped(files):
+    """([{name, reason}] of the files the attachment rules refuse (SPEC D10, X2), {index: name} of
+    the others)."""
     limits = attachment_limits()
-    kept, skipped, stored = [], [], []
-    for file in files:
+    skipped, kept = [], {}
+    for index, file in enumerate(files):
         name = safe_name(ContentFile(b"", name=file.name or "attachment"))
         reason = _skip_reason(file, name, limits)
         if reason is None and len(kept) >= limits.max_files:
             reason = f"more than {limits.max_files} files in one message"
         if reason:
             skipped.append({"name": name, "reason": reason})
-            continue
+        else:
+            kept[index] = name
+    return skipped, kept
+
+
+def _store_files(change, activity, files, names):
+    """Store the files `_skipped` kept; [(file, Attachment)] and the stored paths."""
+    limits = attachment_limits()
+    kept, stored = [], []
+    for index, name in names.items():
+        file = files[index]
         suffix = "." + name.rsplit(".", 1)[-1].lower()
         attachment = Attachment(
             ticket=change.ticket,
@@ -85,7 +98,7 @@ def _store_files(change, activity, files):
         stored.append(attachment.file.name)
         attachment.save()
         kept.append((file, attachment))
-    return kept, skipped, stored
+    return kept, stored
 
 
 def _attachment_url(ticket_id, attachment_id):
@@ -106,51 +119,67 @@ def _back_to_ongoing(change):
     change.record("reopened", None, f"The customer replied to a {was.lower()} ticket")
 
 
-def add_email(ticket, message, *, contact=None, candidates=(), reopen=True):
+def _put_email(change, message, *, contact, candidates, storage_names):
+    """The email activity and its files on the ticket of `change`, recorded in it."""
+    others = [pk for pk in candidates if pk != change.ticket.pk]
+    # Without inline images the body is known now: the activity is written once.
+    inline = any(file.content_id for file in message.files)
+    rendered = None if inline else message.render({})
+    activity = Activity(
+        ticket=change.ticket,
+        kind=Activity.Kind.EMAIL,
+        direction=Activity.Direction.INBOUND,
+        contact=contact,
+        subject=(message.subject or "")[:300],
+        sender=(message.sender or "")[:320],
+        to=list(message.to),
+        cc=list(message.cc),
+        message_id=(message.message_id or "")[:300],
+        in_reply_to=" ".join(message.in_reply_to)[:300],
+        references=" ".join(message.references),
+        thread_candidates=others,
+        thread_open=bool(others),
+        created_at=change.now,
+    )
+    if rendered is not None:
+        activity.body_html, activity.quoted_html, activity.body, activity.remote_images = rendered
+    activity.skipped_files, problems = _skipped(message.files)
+    activity.save()
+    kept, stored = _store_files(change, activity, message.files, problems)
+    storage_names.extend(stored)
+    if rendered is None:
+        ticket_id = change.ticket.pk
+        cid_urls = {file.content_id: _attachment_url(ticket_id, saved.pk) for file, saved in kept if file.content_id}
+        activity.body_html, activity.quoted_html, activity.body, activity.remote_images = message.render(cid_urls)
+        activity.save(update_fields=["body_html", "quoted_html", "body", "remote_images"])
+    change.record("email", None, _summary(message))
+    if kept:
+        change.record("attachments", None, ", ".join(attachment.original_name for _, attachment in kept))
+    return activity
+
+
+@contextmanager
+def _files_removed_on_failure():
+    storage = Attachment._meta.get_field("file").storage
+    names = []
+    try:
+        yield names
+    except BaseException:
+        for name in names:
+            storage.delete(name)
+        raise
+
+
+def add_email(ticket, message, *, contact=None, candidates=()):
     """Put an inbound email on a ticket as an activity with its files; one history event.
 
     `candidates` are other tickets the message's headers also matched: the ticket page offers
-    to move the email there (the "may belong to" banner) until an agent decides.
-    Refused (TicketRuleError) on an archived ticket (T4).
+    to move the email there (the "may belong to" banner) until an agent decides. A Resolved or
+    Pending ticket comes back to Ongoing (D15). Refused (TicketRuleError) on an archived ticket (T4).
     """
-    storage = Attachment._meta.get_field("file").storage
-    stored = []
-    try:
-        with changing(ticket, None, Kind.EMAIL_RECEIVED) as change:
-            activity = Activity.objects.create(
-                ticket=change.ticket,
-                kind=Activity.Kind.EMAIL,
-                direction=Activity.Direction.INBOUND,
-                contact=contact,
-                subject=(message.subject or "")[:300],
-                sender=(message.sender or "")[:320],
-                to=list(message.to),
-                cc=list(message.cc),
-                message_id=(message.message_id or "")[:300],
-                in_reply_to=" ".join(message.in_reply_to)[:300],
-                references=" ".join(message.references),
-                thread_candidates=[pk for pk in candidates if pk != change.ticket.pk],
-                thread_open=bool([pk for pk in candidates if pk != change.ticket.pk]),
-                created_at=change.now,
-            )
-            kept, skipped, stored = _store_files(change, activity, message.files)
-            cid_urls = {
-                file.content_id: _attachment_url(change.ticket.pk, attachment.pk)
-                for file, attachment in kept
-                if file.content_id
-            }
-            activity.body_html, activity.quoted_html, activity.body, activity.remote_images = message.render(cid_urls)
-            activity.skipped_files = skipped
-            activity.save(update_fields=["body_html", "quoted_html", "body", "remote_images", "skipped_files"])
-            change.record("email", None, _summary(message))
-            if kept:
-                change.record("attachments", None, ", ".join(attachment.original_name for _, attachment in kept))
-            if reopen:
-                _back_to_ongoing(change)
-    except BaseException:
-        for name in stored:
-            storage.delete(name)
-        raise
+    with _files_removed_on_failure() as names, changing(ticket, None, Kind.EMAIL_RECEIVED) as change:
+        activity = _put_email(change, message, contact=contact, candidates=candidates, storage_names=names)
+        _back_to_ongoing(change)
     activity.ticket = change.ticket
     return activity
 
@@ -162,26 +191,32 @@ def _summary(message):
 
 
 def create_ticket_from_email(message, *, contact, category=None, team=None, linked_to=None):
-    """A new ticket for a customer's email, with the email as its first activity.
+    """A new ticket for a customer's email, with the email as its first activity: one event.
 
     With `linked_to` (an archived ticket the customer replied to), the new ticket is linked to it.
     """
-    with transaction.atomic():
-        own = message.render({})[2]
+    put = {}
+
+    def with_email(change):
+        put["activity"] = _put_email(change, message, contact=contact, candidates=(), storage_names=names)
+
+    with _files_removed_on_failure() as names, transaction.atomic():
         ticket = create_ticket(
             None,
             title=ticket_title(message.subject),
-            description=own,
+            description=message.render({})[2],
             contact=contact,
             category=category,
             team=team,
             source_channel="email",
             require_custom_fields=False,
+            also=with_email,
         )
-        activity = add_email(ticket, message, contact=contact, reopen=False)
         if linked_to is not None:
             link_tickets(ticket, None, linked_to)
-    return activity.ticket, activity
+    activity = put["activity"]
+    activity.ticket = ticket
+    return ticket, activity
 
 
 def _lock_pair(first_id, second_id):
