@@ -81,7 +81,9 @@ class InboundEmail(models.Model):
         IGNORED = "ignored", "Ignored"  # an auto-reply, our own mail, over the sender limit: `error` says which
         FAILED = "failed", "Failed"  # `error` says why; retryable from the admin
 
-    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="inbound")
+    # No index of its own: the unique (mailbox, dedupe_key) index serves both, and a second one only
+    # tempts the planner into scanning a mailbox's every message for one key.
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="inbound", db_index=False)
     source = models.CharField(max_length=8, choices=Source.choices)
     raw = models.FileField(upload_to=raw_path)
     size = models.PositiveIntegerField()

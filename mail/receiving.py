@@ -40,6 +40,12 @@ def dedupe_key(raw, message_id):
     return "raw:" + hashlib.sha256(raw).hexdigest()
 
 
+def _stored(mailbox, key):
+    """The message already stored under `key`, read by the unique index: no ORDER BY, which would
+    have PostgreSQL walk the received_at index instead."""
+    return next(iter(InboundEmail.objects.filter(mailbox=mailbox, dedupe_key=key).order_by()[:1]), None)
+
+
 def receive(mailbox, raw, *, source, enqueue=True):
     """Store one raw message for `mailbox`; returns (InboundEmail, created).
 
@@ -53,7 +59,7 @@ def receive(mailbox, raw, *, source, enqueue=True):
         raw = raw.encode("utf-8", "surrogateescape")
     message_id = message_id_of(raw)
     key = dedupe_key(raw, message_id)
-    existing = InboundEmail.objects.filter(mailbox=mailbox, dedupe_key=key).first()
+    existing = _stored(mailbox, key)
     if existing is not None:
         return existing, False
     preview = BytesHeaderParser(policy=policy.default).parsebytes(raw)
@@ -76,7 +82,7 @@ def receive(mailbox, raw, *, source, enqueue=True):
     except IntegrityError:
         # Another worker stored the same message a moment ago: theirs is the one.
         inbound.raw.delete(save=False)
-        return InboundEmail.objects.get(mailbox=mailbox, dedupe_key=key), False
+        return _stored(mailbox, key), False
     if enqueue:
         transaction.on_commit(lambda: process_inbound.delay(inbound.pk))
     return inbound, True

@@ -20,7 +20,7 @@ def _inbound(request, pk, activity_pk):
     """The stored message behind an email activity of a ticket the user may see, or 404."""
     ticket = get_ticket_for_user(request.user, pk)
     activity = get_object_or_404(Activity, pk=activity_pk, ticket=ticket, kind=Activity.Kind.EMAIL)
-    inbound = InboundEmail.objects.filter(activity=activity).first()
+    inbound = next(iter(InboundEmail.objects.filter(activity=activity).order_by()[:1]), None)
     if inbound is None:
         raise Http404("This email has no stored original.")
     return ticket, activity, inbound
