@@ -8,12 +8,10 @@ down costs a live update, not a saved change.
 import asyncio
 import hashlib
 import logging
-import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -37,37 +35,13 @@ def publish_ticket_event(payload):
         logger.exception("Could not publish live event for ticket %s", payload.get("ticket"))
 
 
-_sender = {"pid": None, "loop": None, "thread": None}
-_sender_lock = threading.Lock()
-
-
-def _sender_loop():
-    """An event loop of this process's own, on a thread, for sending to a server-backed layer.
-
-    async_to_sync would make a loop per call, and channels_redis a connection per loop: about
-    7 ms a send. This loop and its connections last; a forked child makes its own.
-    """
-    with _sender_lock:
-        thread = _sender["thread"]
-        if _sender["pid"] != os.getpid() or thread is None or not thread.is_alive():
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="live-events", daemon=True)
-            thread.start()
-            _sender.update(pid=os.getpid(), loop=loop, thread=thread)
-        return _sender["loop"]
-
-
 async def _group_sends(layer, groups, message):
     for group in groups:
         await layer.group_send(group, message)
 
 
 def send_to_groups(layer, groups, message):
-    if not isinstance(layer, InMemoryChannelLayer):
-        asyncio.run_coroutine_threadsafe(_group_sends(layer, groups, message), _sender_loop()).result(timeout=10)
-        return
-    # The in-memory layer's queues belong to the server's own loop, which async_to_sync finds from
-    # a view's thread.
+    """Send `message` to each group, in one trip to the layer (one event loop for all of them)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
