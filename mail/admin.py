@@ -54,7 +54,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
         "mailbox", "source", "original", "size", "message_id", "sender", "sender_address", "subject", "state", "error",
         "attempts", "received_at", "updated_at", "processed_at", "ticket_link", "activity",
     ]
-    exclude = ["raw", "ticket", "dedupe_key", "created_ticket"]
+    fields = readonly_fields  # shown, never edited: the raw bytes and the dedupe key stay out of the page
 
     def has_add_permission(self, request):
         return False
