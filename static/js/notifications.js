@@ -5,7 +5,8 @@
  * /ws/notifications/ brings each change; if it closes, or where nothing is pushed (the embedded
  * default, whose workers cannot reach the web process), the count is polled (every 20 seconds
  * by default, HELPDESK_NOTIFICATION_POLL_SECONDS),
- * and at once when the tab becomes visible again. A new item also shows a toast.
+ * and at once when the tab becomes visible again. A socket asks once when it opens, so nothing
+ * that arrived while the page loaded is missed. A new item also shows a toast.
  */
 (function () {
   "use strict";
@@ -39,7 +40,9 @@
       .then(function (data) {
         if (!data) return;
         var latest = data.latest;
-        var fresh = latest && latestSeen !== null && latest.id !== latestSeen;
+        // The first answer has nothing to compare ids with: a count above the one the page was
+        // rendered with means something arrived since, and the newest unread item is it.
+        var fresh = latest && (latestSeen === null ? data.unread > known : latest.id !== latestSeen);
         show(data.unread, fresh ? latest.title : null);
         latestSeen = latest ? latest.id : 0;
       })
@@ -66,6 +69,8 @@
       startPolling();
       return;
     }
+    // What arrived between the page's render and the subscription is caught up once.
+    socket.addEventListener("open", poll);
     socket.addEventListener("message", function (event) {
       var data = JSON.parse(event.data);
       show(data.unread, data.title || null);

@@ -41,6 +41,26 @@ def test_a_mention_lights_the_bell_and_opens_the_ticket(live_server, page, alice
 
 
 @pytest.mark.spec("N1")
+def test_a_mention_made_while_the_page_loads_still_shows_its_toast(live_server, page, alice, bob, password):
+    ticket = make_ticket(alice, title="Printer on fire")
+    sign_in(page, live_server, "bob", password)
+
+    mentioned = []
+
+    def mention_before_answering(route):
+        if not mentioned:
+            mentioned.append(actions.add_note(ticket, alice, "@bob while you were loading"))
+        route.continue_()
+
+    # The page's first look at the count is answered only after the mention exists.
+    page.route("**/notifications/unread/", mention_before_answering)
+    page.reload()
+
+    expect(page.locator("#unread-count")).to_have_text("1")
+    expect(page.get_by_role("status").filter(has_text=f"Alice Archer mentioned you on {ticket.reference}")).to_be_visible()
+
+
+@pytest.mark.spec("N1")
 def test_mark_read_and_mark_all_read(live_server, page, alice, bob, password):
     ticket = make_ticket(alice, title="Invoice missing")
     for text in ("@bob first", "@bob second", "@bob third"):
