@@ -162,7 +162,9 @@ class BulkWriter:
 
     @staticmethod
     def _adapter(field):
-        if field.get_internal_type() in {"DateTimeField", "DateField", "DecimalField", "JSONField", "TimeField"}:
+        if field.get_internal_type() in {
+            "DateTimeField", "DateField", "DecimalField", "JSONField", "TimeField", "IdSetField"
+        }:
             return lambda value: field.get_db_prep_save(value, connection)
         return None
 
@@ -173,7 +175,7 @@ TICKET_COLUMNS = [
     "source_product", "source_url", "deadline", "deadline_is_manual", "sla_at_risk_at", "reopen_at",
     "archived", "archived_at", "created_at", "updated_at", "resolved_at", "submitted_reached_at",
     "pending_reached_at", "ongoing_reached_at", "resolved_reached_at", "completion_seconds",
-    "unassigned_seconds", "unassigned_since", "version",
+    "unassigned_seconds", "unassigned_since", "version", "tag_ids",
 ]
 EVENT_COLUMNS = ["ticket_id", "actor_id", "kind", "changes", "version", "created_at"]
 TAG_COLUMNS = ["ticket_id", "tag_id"]
@@ -376,23 +378,21 @@ class BulkBuilder:
             channel = "" if not facing else ("email", "phone", "web form", "chat", "sms")[int(random_() ** 1.5 * 5)]
 
             created_dt = _dt(created)
-            tickets.append(
-                (
-                    pk, title, description, ticket_type.pk if ticket_type else None, priority, status, sub_status,
-                    category.pk if category else None, contact_id, account_id, assignee, team,
-                    (pk - 1 - int(random_() * 500)) if random_() < 0.01 and offset > 500 else None,
-                    creator, channel, "Web shop" if facing else "", "",
-                    _dt(deadline) if deadline else None, False, _dt(at_risk) if at_risk else None,
-                    _dt(reopen_at) if reopen_at else None,
-                    archived, _dt(archived_at) if archived_at else None,
-                    created_dt, _dt(archived_at or last), _dt(resolved_at) if resolved_at else None,
-                    created_dt, _dt(pending_at) if pending_at else None, _dt(ongoing_at) if ongoing_at else None,
-                    _dt(resolved_at) if resolved_at else None,
-                    (duration // US) if resolved_at else None,
-                    0 if unassigned else assigned_after // US,
-                    created_dt if unassigned else None,
-                    1,
-                )
+            row = (
+                pk, title, description, ticket_type.pk if ticket_type else None, priority, status, sub_status,
+                category.pk if category else None, contact_id, account_id, assignee, team,
+                (pk - 1 - int(random_() * 500)) if random_() < 0.01 and offset > 500 else None,
+                creator, channel, "Web shop" if facing else "", "",
+                _dt(deadline) if deadline else None, False, _dt(at_risk) if at_risk else None,
+                _dt(reopen_at) if reopen_at else None,
+                archived, _dt(archived_at) if archived_at else None,
+                created_dt, _dt(archived_at or last), _dt(resolved_at) if resolved_at else None,
+                created_dt, _dt(pending_at) if pending_at else None, _dt(ongoing_at) if ongoing_at else None,
+                _dt(resolved_at) if resolved_at else None,
+                (duration // US) if resolved_at else None,
+                0 if unassigned else assigned_after // US,
+                created_dt if unassigned else None,
+                1,
             )
             chosen_tags = []
             if self.tag_ids:
@@ -401,6 +401,7 @@ class BulkBuilder:
                 if count:
                     chosen_tags = rng.sample(self.tag_ids, min(count, len(self.tag_ids)))
                     tags.extend((pk, tag) for tag in chosen_tags)
+            tickets.append((*row, sorted(chosen_tags)))
             changes = {"title": [None, title], "status": [None, status_labels[status]],
                        "priority": [None, priority_labels[priority]]}
             if category is not None:

@@ -8,13 +8,14 @@ difference lives here behind one function or expression, with a test on both dat
 - `InList`: `column = ANY(%s)` on PostgreSQL for long id lists, `IN (...)` elsewhere;
 - `SecondsSince`: seconds between a column and now (EXTRACT on PostgreSQL, julianday on SQLite);
 - `count_within`: a COUNT bounded in time by `statement_timeout`, or the planner's estimate;
-- `lock_table`: serialising the writers of a table (SQLite's IMMEDIATE transactions already do).
+- `lock_table`: serialising the writers of a table (SQLite's IMMEDIATE transactions already do);
+- `IdSetField`: a set of ids in the row (integer[] on PostgreSQL, a JSON array on SQLite) with `overlaps`.
 """
 
 import json
 
 from django.db import NotSupportedError, OperationalError, connection, transaction
-from django.db.models import BooleanField, DateTimeField, Expression, F, Func, IntegerField, Value
+from django.db.models import BooleanField, DateTimeField, Expression, F, Field, Func, IntegerField, Lookup, Value
 
 
 def is_postgresql():
@@ -178,3 +179,72 @@ def count_within(queryset, timeout_ms, *, estimate_of=None):
     except OperationalError:
         return estimate_rows(queryset if estimate_of is None else estimate_of), False
     return value, True
+
+
+class IdSetField(Field):
+    """A small sorted set of ids kept in the row itself, e.g. a ticket's tag ids.
+
+    On PostgreSQL it is an `integer[]` (a GIN index answers `&&`, and ANALYZE keeps per-element
+    frequencies, so the planner knows a common id from a rare one); on SQLite it is a JSON array in
+    a text column, read with json_each. Python sees a sorted list either way. `overlaps` is the one
+    lookup: the row holds at least one of the given ids.
+    """
+
+    description = "A set of integer ids"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, value in (("default", list), ("blank", True), ("editable", False)):
+            if kwargs.get(key) == value:
+                kwargs.pop(key)
+        return name, path, args, kwargs
+
+    def db_type(self, connection):
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def get_internal_type(self):
+        return "IdSetField"
+
+    def to_python(self, value):
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = json.loads(value)
+        return sorted({int(item) for item in value})
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        ids = self.to_python(value)
+        return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+@IdSetField.register_lookup
+class Overlaps(Lookup):
+    lookup_name = "overlaps"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        ids = self.rhs_for_sql()
+        if not ids:
+            return "1 = 0", []
+        marks = ", ".join(["%s"] * len(ids))
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN ({marks}))", [*params, *ids]
+
+    def as_postgresql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        ids = self.rhs_for_sql()
+        if not ids:
+            return "1 = 0", []
+        return f"{column} && %s::integer[]", [*params, ids]
+
+    def rhs_for_sql(self):
+        return sorted({int(getattr(item, "pk", item)) for item in self.rhs})

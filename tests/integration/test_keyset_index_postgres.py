@@ -111,3 +111,38 @@ def test_a_text_custom_field_filter_finds_values_from_a_trigram_index():
     values = CustomFieldValue.objects.filter(text_value__icontains="#1012")
     plan = _explain(values.values_list("ticket_id", flat=True)[:500])
     assert "Bitmap Index Scan on customvalue_text_trgm" in plan, plan
+
+
+PLANNER_PATHS = ("enable_seqscan", "enable_indexscan", "enable_bitmapscan", "enable_sort")
+
+
+def _explain_with(queryset, *off):
+    """The plan with the planner paths named turned off (and the others on)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in PLANNER_PATHS:
+            cursor.execute(f"SET LOCAL {setting} = {'off' if setting in off else 'on'}")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.spec("L4")
+def test_a_tag_filter_is_tested_in_the_list_index_or_read_from_the_tag_index(alice):
+    """A common tag walks the tab's ordered index and tests the ids it carries; a rare one reads GIN."""
+    from tests.factories import TagFactory, make_ticket
+    from tickets.models import Ticket
+    from tickets.queries import hide_completed, tab_queryset
+
+    tag = TagFactory(name="printer")
+    make_ticket(alice, title="tagged", assignee=alice, tags=[tag])
+    keys = (
+        hide_completed(tab_queryset("mine", alice), "mine", False)
+        .filter(tag_ids__overlaps=[tag.pk]).order_by("-created_at", "-id").values("pk")[:51]
+    )
+
+    walk = _explain_with(keys, "enable_seqscan", "enable_bitmapscan", "enable_sort")
+    assert "Index Only Scan Backward using ticket_open_agent" in walk, walk
+    assert "tag_ids &&" in walk, walk
+    rare = Ticket.objects.filter(tag_ids__overlaps=[tag.pk]).order_by().values("pk")
+    lookup = _explain_with(rare, "enable_seqscan", "enable_indexscan")
+    assert "Bitmap Index Scan on ticket_tag_ids" in lookup, lookup

@@ -91,3 +91,17 @@ def test_lock_table_holds_the_table_for_the_rest_of_the_transaction():
         else:
             # SQLite takes the database's write lock when the transaction begins (IMMEDIATE).
             assert connection.settings_dict["OPTIONS"].get("transaction_mode") == "IMMEDIATE"
+
+
+@pytest.mark.spec("L4")
+def test_an_id_set_reads_back_sorted_and_overlaps_matches_any_of_its_ids(alice):
+    low, mid, high = Tag.objects.create(name="low"), Tag.objects.create(name="mid"), Tag.objects.create(name="high")
+    both = make_ticket(alice, tags=[high, low])
+    one = make_ticket(alice, tags=[mid])
+    make_ticket(alice)
+
+    assert Ticket.objects.get(pk=both.pk).tag_ids == sorted([low.pk, high.pk])
+    assert set(Ticket.objects.filter(tag_ids__overlaps=[low.pk])) == {both}
+    assert set(Ticket.objects.filter(tag_ids__overlaps=[mid.pk, high.pk])) == {both, one}
+    assert set(Ticket.objects.filter(tag_ids__overlaps=[mid.pk, 10**6])) == {one}
+    assert not Ticket.objects.filter(tag_ids__overlaps=[]).exists()

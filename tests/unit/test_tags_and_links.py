@@ -4,6 +4,7 @@ import pytest
 
 from tickets import actions
 from tickets.actions import TicketRuleError
+from tickets.actions.detach import remove_now
 from tickets.models import Ticket, TicketEvent, TicketLink
 
 from ..factories import TagFactory, make_ticket
@@ -189,3 +190,31 @@ def test_a_ticket_cannot_become_its_own_parent_or_its_descendants_child(alice):
         actions.set_parent(grandparent, alice, Ticket.objects.get(pk=grandparent.pk))
 
     assert Ticket.objects.get(pk=grandparent.pk).parent is None
+
+
+def _row_tag_ids(ticket):
+    return Ticket.objects.values_list("tag_ids", flat=True).get(pk=ticket.pk)
+
+
+@pytest.mark.spec("T5", "L4")
+def test_the_rows_copy_of_its_tag_ids_follows_every_way_tags_change(alice, bob):
+    printer, fire, paper = TagFactory(name="printer"), TagFactory(name="fire"), TagFactory(name="paper")
+    ticket = make_ticket(alice, tags=[fire, printer])
+    assert _row_tag_ids(ticket) == sorted([printer.pk, fire.pk])
+
+    actions.add_tag(ticket, bob, paper)
+    actions.remove_tag(ticket, bob, printer)
+    assert _row_tag_ids(ticket) == sorted([fire.pk, paper.pk])
+
+    ticket.refresh_from_db()
+    actions.update_ticket(ticket, bob, version=ticket.version, add_tags=[printer], remove_tags=[fire, paper])
+    assert _row_tag_ids(ticket) == [printer.pk]
+    assert ticket.tag_ids == [printer.pk]  # the caller's instance too
+
+    other = make_ticket(alice, tags=[printer])
+    remove_now(printer, alice, replacement=fire)
+    assert _row_tag_ids(ticket) == _row_tag_ids(other) == [fire.pk]
+
+    fire.tickets.add(make_ticket(alice))  # from the tag's side
+    fire.tickets.clear()
+    assert list(Ticket.objects.exclude(tag_ids=[]).values_list("pk", flat=True)) == []
