@@ -9,13 +9,25 @@ difference lives here behind one function or expression, with a test on both dat
 - `SecondsSince`: seconds between a column and now (EXTRACT on PostgreSQL, julianday on SQLite);
 - `count_within`: a COUNT bounded in time by `statement_timeout`, or the planner's estimate;
 - `lock_table`: serialising the writers of a table (SQLite's IMMEDIATE transactions already do);
+- `ProbedExists`: an EXISTS kept as a per-row probe on PostgreSQL (not turned into a join);
 - `IdSetField`: a set of ids in the row (integer[] on PostgreSQL, a JSON array on SQLite) with `overlaps`.
 """
 
 import json
 
 from django.db import NotSupportedError, OperationalError, connection, transaction
-from django.db.models import BooleanField, DateTimeField, Expression, F, Field, Func, IntegerField, Lookup, Value
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    Expression,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    Lookup,
+    Value,
+)
 
 
 def is_postgresql():
@@ -179,6 +191,19 @@ def count_within(queryset, timeout_ms, *, estimate_of=None):
     except OperationalError:
         return estimate_rows(queryset if estimate_of is None else estimate_of), False
     return value, True
+
+
+class ProbedExists(Exists):
+    """EXISTS(subquery) that PostgreSQL tests row by row while it walks the outer query's index.
+
+    PostgreSQL turns an EXISTS into a join, which for a common value (a custom field's choice held
+    by a third of the tickets) reads every match and sorts them: work that grows with the table.
+    OFFSET 0 keeps the subquery a subplan, so the list's ordered index is walked and each row probed
+    until a page is full. Elsewhere it is a plain EXISTS.
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="EXISTS(%(subquery)s OFFSET 0)", **extra_context)
 
 
 class IdSetField(Field):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from configurations.models import CustomField, Priority, Status, SubStatus, Tag, Team, TicketType
 
-from .db import seconds_since
+from .db import ProbedExists, estimate_rows, is_postgresql, seconds_since
 from .models import Contact, CustomFieldValue, Ticket
 from .models.tickets import parse_reference
 from .sla import SLAState
@@ -177,13 +177,18 @@ class TicketFilterSet(django_filters.FilterSet):
         )
 
 
+# Past this many tickets holding a custom field value (the planner's estimate), walking the list and
+# probing each row is cheaper than reading every holder and sorting: about sqrt(page × tickets).
+RARE_VALUE_ROWS = 5_000
+
+
 def _custom_filter(field):
     """A filter for one custom field (SPEC T10), matching its typed value column."""
     label = field.name
     kind = field.field_type
 
     def method(queryset, name, value):
-        values = CustomFieldValue.objects.filter(ticket_id=OuterRef("pk"), field=field)
+        values = CustomFieldValue.objects.filter(field=field)
         if kind in (CustomField.FieldType.TEXT,):
             values = values.filter(text_value__icontains=value)
         elif kind == CustomField.FieldType.CHOICE:
@@ -197,7 +202,14 @@ def _custom_filter(field):
             values = values.filter(date_value=value)
         elif kind == CustomField.FieldType.BOOLEAN:
             values = values.filter(bool_value=(value == "yes"))
-        return queryset.filter(Exists(values))
+        on_ticket = values.filter(ticket_id=OuterRef("pk"))
+        # A rare value is read from its index and its few tickets sorted; a common one is probed on
+        # each row of the tab's ordered walk, which finds a page of them however big the table.
+        # Under three characters a text search has no trigram to narrow it: common by nature.
+        short_text = kind == CustomField.FieldType.TEXT and len(value.strip()) < 3
+        if is_postgresql() and (short_text or estimate_rows(values) > RARE_VALUE_ROWS):
+            return queryset.filter(ProbedExists(on_ticket))
+        return queryset.filter(Exists(on_ticket))
 
     if kind == CustomField.FieldType.CHOICE:
         return django_filters.ChoiceFilter(

@@ -146,3 +146,33 @@ def test_a_tag_filter_is_tested_in_the_list_index_or_read_from_the_tag_index(ali
     rare = Ticket.objects.filter(tag_ids__overlaps=[tag.pk]).order_by().values("pk")
     lookup = _explain_with(rare, "enable_seqscan", "enable_indexscan")
     assert "Bitmap Index Scan on ticket_tag_ids" in lookup, lookup
+
+
+@pytest.mark.spec("L4")
+def test_a_common_custom_value_is_probed_along_the_walk_and_a_rare_one_read_first(alice, monkeypatch):
+    """Which plan a custom-field filter gets follows how many tickets hold the value, not the table's size."""
+    from django.http import QueryDict
+
+    from configurations.models import CustomField
+    from tests.factories import CustomFieldFactory, make_ticket
+    from tickets import filters
+    from tickets.queries import hide_completed, tab_queryset
+
+    CustomFieldFactory(key="channel", name="Channel", field_type=CustomField.FieldType.CHOICE, choices=["SMS", "Email"])
+    sms = make_ticket(alice, title="by sms", assignee=alice, custom_values={"channel": "SMS"})
+    make_ticket(alice, title="by email", assignee=alice, custom_values={"channel": "Email"})
+    base = hide_completed(tab_queryset("mine", alice), "mine", False)
+
+    def keys():
+        found = filters.TicketFilterSet(QueryDict("cf_channel=SMS"), queryset=base, tab="mine")
+        assert found.is_valid(), found.errors
+        return found.qs.order_by("-created_at", "-id").values("pk")[:51]
+
+    assert list(keys().values_list("pk", flat=True)) == [sms.pk]
+    rare_plan = _explain(keys())
+    assert "SubPlan" not in rare_plan, rare_plan
+
+    monkeypatch.setattr(filters, "RARE_VALUE_ROWS", 0)  # as if a third of a million tickets held it
+    assert list(keys().values_list("pk", flat=True)) == [sms.pk]
+    common_plan = _explain_with(keys(), "enable_seqscan", "enable_bitmapscan", "enable_sort")
+    assert "SubPlan" in common_plan and "ticket_open_agent" in common_plan, common_plan
