@@ -24,13 +24,15 @@ def ticket_group(ticket_id):
 
 
 def publish_ticket_event(payload):
-    """Send one ticket event to the ticket's group and the list group."""
+    """Send one ticket event to the ticket's group and the list group (only the ticket's with `ticket_only`)."""
     layer = get_channel_layer()
     if layer is None:
         return
+    payload = dict(payload)
+    groups = [ticket_group(payload["ticket"])] + ([] if payload.pop("ticket_only", False) else [LIST_GROUP])
     message = {"type": "ticket.event", "event": payload}
     try:
-        send_to_groups(layer, [ticket_group(payload["ticket"]), LIST_GROUP], message)
+        send_to_groups(layer, groups, message)
     except Exception:  # noqa: BLE001 - a live update must never undo a committed change
         logger.exception("Could not publish live event for ticket %s", payload.get("ticket"))
 
@@ -72,6 +74,27 @@ def close_session_sockets(sender, request, user, **kwargs):
         send_to_group(layer, group, {"type": "session.ended"})
     except Exception:  # noqa: BLE001 - signing out must never fail; the sockets' own check closes them soon
         logger.exception("Could not close the sockets of a session that signed out")
+
+
+def publish_delivery(activity):
+    """Tell the ticket's viewers that a message's delivery state moved (sent, failed, retrying).
+
+    Not a change of the ticket (no version, no history): only the ticket's own group hears it, so
+    its pages refresh the activity, and the list does not mark the ticket as changed.
+    """
+    publish_ticket_event(
+        {
+            "ticket": activity.ticket_id,
+            "kind": "delivery",
+            "fields": [],
+            "labels": [],
+            "actor": None,
+            "actor_name": "The helpdesk",
+            "activity": activity.pk,
+            "delivery": activity.delivery_state,
+            "ticket_only": True,
+        }
+    )
 
 
 def publish_on_commit(payload):

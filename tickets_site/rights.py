@@ -100,6 +100,15 @@ _MAIL = {
     "email_original_download": WORK,
     "email_move": WORK,
     "email_dismiss": WORK,
+    "email_draft": WORK,
+    "email_compose": WORK,
+    "email_draft_save": WORK,
+    "email_draft_discard": WORK,
+    "email_draft_upload": WORK,
+    "email_draft_file_remove": WORK,
+    "email_send": WORK,
+    "email_item": WORK,
+    "email_undo": WORK,
 }
 
 

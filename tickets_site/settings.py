@@ -358,6 +358,8 @@ SMS_FROM = os.environ.get("SMS_FROM", "")
 # recorded as failed.
 HELPDESK_MESSAGE_RETRIES = int(os.environ.get("HELPDESK_MESSAGE_RETRIES", "5"))
 HELPDESK_MESSAGE_RETRY_DELAY = float(os.environ.get("HELPDESK_MESSAGE_RETRY_DELAY", "30"))
+# An email an agent sends waits this many seconds before it leaves, so "Undo" can take it back (SPEC B2).
+HELPDESK_SEND_UNDO_SECONDS = int(os.environ.get("HELPDESK_SEND_UNDO_SECONDS", "10"))
 # Where the channel layer cannot reach the browser (embedded default), the bell polls this often.
 HELPDESK_NOTIFICATION_POLL_SECONDS = int(os.environ.get("HELPDESK_NOTIFICATION_POLL_SECONDS", "20"))
 # Presence (SPEC D11): pages heartbeat this often; a page silent for the expiry has gone.

@@ -32,6 +32,7 @@ from .inbound import (
 )
 from .messages import claim_substatus_notification
 from .notes import add_note, delete_note, edit_note
+from .outbound import OutgoingEmail, send_email, undo_email
 from .relations import (
     add_tag,
     archive,
@@ -48,6 +49,7 @@ from .removal import delete_ticket
 __all__ = [
     "BULK_ACTIONS",
     "EDITABLE_FIELDS",
+    "OutgoingEmail",
     "UNSET",
     "TicketConflict",
     "TicketRuleError",
@@ -78,11 +80,13 @@ __all__ = [
     "remove_attachment",
     "remove_tag",
     "reopen_when_due",
+    "send_email",
     "run_removal",
     "set_parent",
     "start_removal",
     "tickets_using",
     "unarchive",
+    "undo_email",
     "unassign",
     "unfollow",
     "unlink_tickets",

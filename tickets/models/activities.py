@@ -54,6 +54,8 @@ class Activity(models.Model):
     sender = models.CharField("from", max_length=320, blank=True)
     to = models.JSONField(default=list, blank=True)
     cc = models.JSONField(default=list, blank=True)
+    # Blind copies of an email an agent sent: shown to agents, never in the message's headers.
+    bcc = models.JSONField(default=list, blank=True)
     body_html = models.TextField(blank=True)
     quoted_html = models.TextField(blank=True)
     # Remote images are not loaded until the agent asks (tracking pixels do not fire).
@@ -88,6 +90,21 @@ class Activity(models.Model):
     @property
     def is_note(self):
         return self.kind == self.Kind.NOTE
+
+    @property
+    def undoable(self):
+        """An agent's email still inside its undo window: nothing has been tried yet (SPEC B2)."""
+        from django.utils import timezone
+
+        return (
+            self.kind == self.Kind.EMAIL
+            and self.direction == self.Direction.OUTBOUND
+            and self.author_id is not None
+            and self.delivery_state == self.Delivery.PENDING
+            and not self.attempts
+            and self.next_attempt_at is not None
+            and self.next_attempt_at > timezone.now()
+        )
 
 
 def attachment_path(instance, filename):

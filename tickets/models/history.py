@@ -27,6 +27,8 @@ class TicketEvent(models.Model):
         ATTACHMENT_REMOVED = "attachment_removed", "Attachment removed"
         EMAIL_RECEIVED = "email_received", "Email received"
         EMAIL_MOVED = "email_moved", "Email moved"
+        EMAIL_SENT = "email_sent", "Email sent"
+        EMAIL_UNSENT = "email_unsent", "Email sending undone"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

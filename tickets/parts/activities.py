@@ -73,6 +73,8 @@ def activities_context(request, ticket, **page):
         "user": request.user,
         "can_add_notes": not ticket.archived,
         "note_max_length": settings.HELPDESK_NOTE_MAX_LENGTH,
+        # Annotated by the ticket page (no query of its own): the agent's draft email loads into the editor.
+        "has_email_draft": getattr(ticket, "has_email_draft", False) and not ticket.archived,
         **activity_page(ticket, **page),
     }
 
