@@ -71,3 +71,12 @@ def enqueue_mention_notifications(note):
     from notifications import tasks
 
     transaction.on_commit(partial(tasks.notify_mentions.delay, note.pk))
+
+
+def enqueue_message_delivery(activity):
+    """Deliver a recorded outbound message after the commit (SPEC N3): notifications/customer_messages.py."""
+    if not _enabled.get():
+        return
+    from notifications import tasks
+
+    transaction.on_commit(partial(tasks.deliver_customer_message.delay, activity.pk))
