@@ -24,7 +24,7 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.live import publish_delivery
+from tickets.live import publish_delivery_on_commit
 from tickets.models import Activity, Attachment
 from tickets.validators import one_line
 
@@ -181,5 +181,5 @@ def deliver(activity_id):
             outcome = Outcome.DONE
         activity.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait) if wait is not None else None
         activity.save(update_fields=["attempts", "delivery_state", "delivery_detail", "next_attempt_at"])
-        transaction.on_commit(lambda: publish_delivery(activity))
+        publish_delivery_on_commit(activity)
     return outcome, wait

@@ -23,14 +23,13 @@ def ticket_group(ticket_id):
     return f"ticket-{ticket_id}"
 
 
-def publish_ticket_event(payload):
-    """Send one ticket event to the ticket's group and the list group (only the ticket's with `ticket_only`)."""
+def publish_ticket_event(payload, *, to_list=True):
+    """Send one ticket event to the ticket's group and (unless `to_list` is False) the list group."""
     layer = get_channel_layer()
     if layer is None:
         return
-    payload = dict(payload)
-    groups = [ticket_group(payload["ticket"])] + ([] if payload.pop("ticket_only", False) else [LIST_GROUP])
     message = {"type": "ticket.event", "event": payload}
+    groups = [ticket_group(payload["ticket"])] + ([LIST_GROUP] if to_list else [])
     try:
         send_to_groups(layer, groups, message)
     except Exception:  # noqa: BLE001 - a live update must never undo a committed change
@@ -76,26 +75,19 @@ def close_session_sockets(sender, request, user, **kwargs):
         logger.exception("Could not close the sockets of a session that signed out")
 
 
-def publish_delivery(activity):
-    """Tell the ticket's viewers that a message's delivery state moved (sent, failed, retrying).
-
-    Not a change of the ticket (no version, no history): only the ticket's own group hears it, so
-    its pages refresh the activity, and the list does not mark the ticket as changed.
-    """
-    publish_ticket_event(
-        {
-            "ticket": activity.ticket_id,
-            "kind": "delivery",
-            "fields": [],
-            "labels": [],
-            "actor": None,
-            "actor_name": "The helpdesk",
-            "activity": activity.pk,
-            "delivery": activity.delivery_state,
-            "ticket_only": True,
-        }
-    )
-
-
 def publish_on_commit(payload):
     transaction.on_commit(lambda: publish_ticket_event(payload))
+
+
+def publish_delivery_on_commit(activity):
+    """After the commit, tell the ticket's viewers that a message's delivery state moved (SPEC X1, N3).
+
+    Not a change to the ticket (no version, no history): pages refresh their Activities only, and
+    the list is not told.
+    """
+    payload = {
+        "ticket": activity.ticket_id, "version": activity.ticket.version, "kind": "delivery", "fields": [],
+        "labels": [], "actor": None, "actor_name": "The helpdesk", "activity": activity.pk,
+        "delivery": activity.delivery_state,
+    }
+    transaction.on_commit(lambda: publish_ticket_event(payload, to_list=False))

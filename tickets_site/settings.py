@@ -354,6 +354,8 @@ SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
 SMS_FROM = os.environ.get("SMS_FROM", "")
+# The longest SMS an agent may send from a ticket, in SMS segments (SPEC D14): 10 × 153 GSM-7 characters.
+HELPDESK_SMS_MAX_SEGMENTS = int(os.environ.get("HELPDESK_SMS_MAX_SEGMENTS", "10"))
 # A message that fails is retried this many times, after 30 s, 60 s, 120 s ... (doubling), then
 # recorded as failed.
 HELPDESK_MESSAGE_RETRIES = int(os.environ.get("HELPDESK_MESSAGE_RETRIES", "5"))

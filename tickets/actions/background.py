@@ -74,10 +74,16 @@ def enqueue_mention_notifications(note):
     transaction.on_commit(partial(tasks.notify_mentions.delay, note.pk))
 
 
-def enqueue_delivery(activity_id, countdown=0):
-    """Deliver a recorded outbound message after the commit, `countdown` seconds later (its undo window)."""
+def enqueue_message_delivery(activity, countdown=0):
+    """Deliver a recorded outbound message after the commit (SPEC N3): notifications/customer_messages.py.
+
+    `countdown` holds an agent's email back for its undo window (SPEC B2).
+    """
     if not _enabled.get():
         return
     from notifications import tasks
 
-    transaction.on_commit(partial(tasks.deliver_customer_message.apply_async, (activity_id,), countdown=countdown))
+    if countdown:
+        transaction.on_commit(partial(tasks.deliver_customer_message.apply_async, (activity.pk,), countdown=countdown))
+    else:
+        transaction.on_commit(partial(tasks.deliver_customer_message.delay, activity.pk))

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from ..models import Activity, Attachment, TicketEvent
-from .background import enqueue_delivery
+from .background import enqueue_message_delivery
 from .base import TicketRuleError, changing
 
 Kind = TicketEvent.Kind
@@ -120,7 +120,7 @@ def send_email(ticket, actor, message, *, now=None):
             change.record("email", None, _summary(message))
             if names:
                 change.record("attachments", None, ", ".join(names))
-            enqueue_delivery(activity.pk, undo)
+            enqueue_message_delivery(activity, countdown=undo)
     except BaseException:
         for name in copied:
             storage.delete(name)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mail', '0003_inbound_mailbox_index'),
-        ('tickets', '0019_activity_bcc_alter_ticketevent_kind'),
+        ('tickets', '0019_activity_actions_sms_calls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
