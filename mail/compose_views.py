@@ -43,6 +43,7 @@ def composer_context(request, ticket, draft, *, errors=None, notice=None):
         "errors": errors or {},
         "notice": notice,
         "limits": attachment_limits(),
+        "templates": outgoing.email_templates(ticket) if draft else [],
     }
 
 
@@ -145,6 +146,29 @@ def email_draft_upload(request, pk):
         return _composer(request, ticket, draft, errors={"files": refused.message}, status=422)
     outgoing.add_draft_files(draft, uploads)
     return _composer(request, ticket, draft)
+
+
+@require_POST
+def email_template_apply(request, pk):
+    """Fill the editor from a reply template (SPEC D14, B2), rendered for this ticket and agent."""
+    from configurations.reply_templates import PlaceholderError
+
+    ticket = get_ticket_for_user(request.user, pk)
+    if redirect := _not_htmx(request, ticket):
+        return redirect
+    draft = _saved_draft(request, ticket)
+    if draft is None:
+        return _refused(request, TicketRuleError("Open the email editor first, then pick a template."))
+    template = next((t for t in outgoing.email_templates(ticket) if str(t.pk) == request.POST.get("template")), None)
+    if template is None:
+        return _composer(request, ticket, draft, errors={"form": "That template is not offered on this ticket."},
+                         status=422)
+    try:
+        outgoing.apply_template(draft, template, request.user)
+    except PlaceholderError as error:
+        message = f"The template “{template.name}” can't be filled in: {' '.join(error.messages)}"
+        return _composer(request, ticket, draft, errors={"form": message}, status=422)
+    return _composer(request, ticket, draft, notice=f"Filled in from “{template.name}”.")
 
 
 @require_POST

@@ -248,6 +248,9 @@ def with_reference(subject, ticket):
     subject = one_line(subject)
     if any(int(match.group(1)) == ticket.pk for match in SUBJECT_REFERENCE.finditer(subject)):
         return subject
+    bare = re.search(rf"(?<![\w\[]){re.escape(ticket.reference)}(?![\w\]])", subject)
+    if bare:  # "Visit for T-000123" (a template's {reference}): bracketed, as threading reads it
+        return f"{subject[:bare.start()]}[{ticket.reference}]{subject[bare.end():]}"
     return f"{subject} [{ticket.reference}]".strip()
 
 
@@ -400,6 +403,37 @@ def remove_draft_file(draft, file_id):
     item.delete()
     transaction.on_commit(lambda: storage.delete(name))
     return True
+
+
+# -- templates -------------------------------------------------------------------------------------
+
+
+def email_templates(ticket):
+    """The reply templates offered in the editor: the ticket's category's and the global ones (SPEC D14)."""
+    from configurations.reply_templates import templates_for
+
+    return list(templates_for(ticket, "email"))
+
+
+def apply_template(draft, template, user):
+    """Fill the draft's subject and body from a template, rendered for its ticket and this agent.
+
+    The body replaces what was written; a reply or forward keeps the quoted original below it. An
+    empty template subject keeps the subject the draft has. Raises PlaceholderError for a template
+    that cannot be filled in (one saved before the placeholder rules).
+    """
+    from configurations.reply_templates import render
+
+    ticket = draft.ticket
+    body = text_to_html(render(template.body, ticket, user))
+    if draft.reply_to_id and draft.mode != Mode.NEW:
+        body += draft_values(ticket, draft.mode, draft.reply_to)["body_html"]
+    draft.body_html = clean_body(body)
+    if template.subject.strip():
+        draft.subject = with_reference(render(template.subject, ticket, user), ticket)[:300]
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["body_html", "subject", "updated_at"])
+    return draft
 
 
 # -- sending ---------------------------------------------------------------------------------------

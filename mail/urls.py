@@ -24,6 +24,7 @@ urlpatterns = [
         compose_views.email_draft_file_remove,
         name="email_draft_file_remove",
     ),
+    path("<int:pk>/emails/draft/template/", compose_views.email_template_apply, name="email_template_apply"),
     path("<int:pk>/emails/send/", compose_views.email_send, name="email_send"),
     path("<int:pk>/emails/<int:activity_pk>/", compose_views.email_item, name="email_item"),
     path("<int:pk>/emails/<int:activity_pk>/undo/", compose_views.email_undo, name="email_undo"),

@@ -114,6 +114,7 @@ _MAIL = {
     "email_draft_discard": WORK,
     "email_draft_upload": WORK,
     "email_draft_file_remove": WORK,
+    "email_template_apply": WORK,
     "email_send": WORK,
     "email_item": WORK,
     "email_undo": WORK,

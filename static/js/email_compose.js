@@ -8,6 +8,8 @@
  *   800 ms after the last one (hx-trigger ... delay), so a reload or a live refresh loses nothing.
  * - Ctrl+Enter sends. Changing From shows that mailbox's signature under the editor.
  * - Starting another email while one with content is open asks first.
+ * - While it is open the side panel lists reply templates (#email-templates, swapped in out of
+ *   band with the editor); "Show the ticket" hides them again.
  * Delegated from document: the editor is swapped in and out by htmx.
  */
 (function () {
@@ -152,6 +154,14 @@
       event.preventDefault();
       openLinkRow(composer);
     }
+  });
+
+  // "Show the ticket": the side panel goes back to the ticket's cards while the editor stays open.
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest && event.target.closest("[data-templates-close]");
+    if (!close) return;
+    var panel = document.getElementById("email-templates");
+    if (panel) panel.hidden = true;
   });
 
   // --- starting and showing the editor -----------------------------------------------------------

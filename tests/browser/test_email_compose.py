@@ -40,7 +40,7 @@ def inbound(ticket):
 
 def open_editor(page):
     page.locator(".compose-menu > summary").click()
-    page.get_by_role("menuitem", name="E-mail").click()
+    page.locator(".compose-menu").get_by_role("button", name="E-mail").click()
     editor = page.locator("[data-composer]")
     expect(editor).to_be_visible()
     return editor
@@ -125,3 +125,35 @@ def test_reply_then_undo_brings_the_email_back_into_the_editor(live_server, page
     assert mail.outbox == []
     assert not Activity.objects.filter(direction=Activity.Direction.OUTBOUND).exists()
     expect(page.get_by_role("status").filter(has_text=re.compile("Sending undone"))).to_be_visible()
+
+
+@pytest.mark.spec("D14", "B2")
+def test_the_side_panel_offers_templates_and_one_fills_the_email_which_is_sent(live_server, page, alice, ticket):
+    from configurations.models import ReplyTemplate
+
+    ReplyTemplate.objects.create(name="Engineer visit", category=ticket.category, subject="Visit for {reference}",
+                                 body="Dear {customer},\n\nour engineer comes tomorrow.\n\n{agent}")
+    ReplyTemplate.objects.create(name="Other category", category=CategoryFactory(name="Billing"), body="Invoice")
+    signed_in(page, live_server, alice)
+    page.goto(live_server.url + ticket.get_absolute_url())
+    expect(page.locator("#ticket-form")).to_be_visible()
+
+    editor = open_editor(page)
+    templates = page.get_by_role("region", name="Templates")
+    expect(templates).to_be_visible()
+    expect(templates).not_to_contain_text("Other category")
+    expect(page.locator("#ticket-form")).to_be_hidden()  # the side panel switched to the templates
+    page.screenshot(path="/tmp/email-templates.png")
+    templates.get_by_role("button", name=re.compile("Engineer visit")).click()
+
+    expect(editor.get_by_label("Subject")).to_have_value(f"Visit for [{ticket.reference}]")
+    body = page.locator("[data-composer]").get_by_role("textbox", name="Message")
+    expect(body).to_contain_text("Dear Dana Smith,")
+    expect(body).to_contain_text("Alice Archer")
+    page.locator("[data-composer]").get_by_role("button", name="Send").click()
+
+    expect(page.locator("#activity-list .activity-email").first).to_contain_text("Sent")
+    expect(page.locator("#ticket-form")).to_be_visible()  # and back to the ticket once sent
+    (message,) = mail.outbox
+    assert message.subject == f"Visit for [{ticket.reference}]"
+    assert "Dear Dana Smith," in message.body and "our engineer comes tomorrow." in message.body
