@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from tickets.admin import RemovalAdminMixin
 
+from .forms import ReplyTemplateForm
 from .models import (
     Category,
     CustomField,
     Holiday,
+    ReplyTemplate,
     SLAPolicy,
     SourceAccess,
     SubStatus,
@@ -88,3 +90,13 @@ class SourceAccessAdmin(admin.ModelAdmin):
     list_display = ["team", "channel", "product"]
     list_filter = ["team"]
     search_fields = ["team__name", "channel", "product"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """The same form as Configurations: unknown placeholders are refused here too (SPEC C2, D14)."""
+
+    form = ReplyTemplateForm
+    list_display = ["name", "channel", "category", "active", "updated_at"]
+    list_filter = ["channel", "active", "category"]
+    search_fields = ["name", "subject", "body"]

@@ -11,11 +11,12 @@ from django.db.models.functions import Lower
 from tickets.models import TicketView
 from tickets.models.saved_views import NAME_MAX_LENGTH
 
-from . import services
+from . import reply_templates, services
 from .models import (
     Category,
     CustomField,
     Holiday,
+    ReplyTemplate,
     SLAPolicy,
     SubStatus,
     Tag,
@@ -298,3 +299,31 @@ class TeamViewForm(forms.ModelForm):
         if commit:
             view.save()
         return view
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    """A reply template (SPEC D14, B2). Placeholders are checked by the model's validators
+    (configurations/reply_templates.py), so Django admin refuses the same texts."""
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["name", "channel", "category", "subject", "body", "active"]
+        labels = {"channel": "Used for", "subject": "Email subject", "body": "Text", "active": "Offered to agents"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].empty_label = "Every category (global)"
+        tokens = ", ".join(placeholder.token for placeholder in reply_templates.available())
+        self.fields["body"].help_text = (
+            f"Placeholders: {tokens}. Write {{{{ and }}}} for a brace itself."
+        )
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == ReplyTemplate.Channel.SMS and (cleaned.get("subject") or "").strip():
+            self.add_error("subject", "An SMS has no subject: leave it empty, or use the template for email too.")
+        return cleaned

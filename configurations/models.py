@@ -20,6 +20,13 @@ def validate_timezone(value):
         raise ValidationError(f"“{value}” is not a time zone name, e.g. Europe/London.") from None
 
 
+def validate_placeholders(value):
+    """Refuse unknown or malformed placeholders when a text is saved (configurations/reply_templates.py)."""
+    from .reply_templates import validate
+
+    validate(value)
+
+
 class Status(models.TextChoices):
     """The four main statuses, in their order (SPEC T2)."""
 
@@ -75,7 +82,9 @@ class SubStatus(models.Model):
     name = models.CharField(max_length=60, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(default=0)
     notify_channel = models.CharField(max_length=8, choices=NotifyChannel.choices, blank=True, default="")
-    notify_text = models.TextField(blank=True, help_text="Message sent to the customer")
+    notify_text = models.TextField(
+        blank=True, help_text="Message sent to the customer", validators=[validate_placeholders]
+    )
 
     class Meta:
         ordering = ["status", "position", "id"]
@@ -249,3 +258,42 @@ class SourceAccess(models.Model):
 
     def __str__(self):
         return f"{self.team}: {self.channel or 'any channel'} · {self.product or 'any product'}"
+
+
+class ReplyTemplate(models.Model):
+    """A reply agents pick when they write to a customer (SPEC D14, B2), with placeholders filled in
+    from the ticket (configurations/reply_templates.py); global, or for one category's tickets."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "SMS"
+        BOTH = "both", "Email and SMS"
+
+    name = models.CharField(max_length=100, unique=True, validators=[validate_single_line])
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    subject = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line, validate_placeholders],
+        help_text="For email; empty keeps the subject the editor suggests.",
+    )
+    body = models.TextField(validators=[validate_placeholders])
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="reply_templates",
+        help_text="Empty: offered on every ticket.",
+    )
+    active = models.BooleanField(default=True, help_text="Inactive templates are not offered to agents.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["active", "channel"], name="replytemplate_offered")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def for_email(self):
+        return self.channel in (self.Channel.EMAIL, self.Channel.BOTH)
+
+    @property
+    def for_sms(self):
+        return self.channel in (self.Channel.SMS, self.Channel.BOTH)

@@ -15,7 +15,18 @@ from mail.models import Mailbox
 from tickets.models import Account, Ticket, TicketView
 
 from . import forms
-from .models import Category, CustomField, SLAPolicy, Status, SubStatus, Tag, Team, TicketType, WorkingCalendar
+from .models import (
+    Category,
+    CustomField,
+    ReplyTemplate,
+    SLAPolicy,
+    Status,
+    SubStatus,
+    Tag,
+    Team,
+    TicketType,
+    WorkingCalendar,
+)
 
 
 def _plural(count, word):
@@ -85,8 +96,13 @@ def _category_blocker(category):
 
 
 def _category_effect(category):
-    count = category.customfield_set.count()
-    return f"Its {_plural(count, 'custom field')} are deleted too." if count else ""
+    parts = [
+        _plural(count, noun)
+        for count, noun in ((category.customfield_set.count(), "custom field"),
+                            (category.reply_templates.count(), "reply template"))
+        if count
+    ]
+    return f"Its {' and '.join(parts)} are deleted too." if parts else ""
 
 
 def _sla_effect(policy):
@@ -192,6 +208,13 @@ SECTIONS = {
             "Addresses customers write to: where their mail comes from and which team gets it.",
             queryset=lambda: Mailbox.objects.select_related("team", "category"),
             delete_blocker=_mailbox_blocker,
+        ),
+        Section(
+            "reply-templates", "replytemplate", "Reply templates", "reply template", ReplyTemplate,
+            forms.ReplyTemplateForm,
+            "Replies agents pick for email and SMS, with placeholders filled in from the ticket.",
+            queryset=lambda: ReplyTemplate.objects.select_related("category"),
+            delete_effect=lambda template: "Agents can no longer pick it. Messages already sent stay as they are.",
         ),
         Section(
             "team-views", "teamview", "Team views", "team view", TicketView, forms.TeamViewForm,

@@ -20,12 +20,14 @@ class MailboxForm(forms.ModelForm):
     class Meta:
         model = Mailbox
         fields = [
-            "name", "address", "category", "team", "header_threading", "is_active",
+            "name", "address", "category", "team", "header_threading", "is_active", "signature",
             "imap_host", "imap_port", "imap_security", "imap_user", "imap_password", "imap_folder",
         ]
         help_texts = {
             "imap_host": "Empty when mail arrives by a provider's webhook or from files instead.",
+            "signature": "Plain text added below every email agents send from this mailbox.",
         }
+        widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

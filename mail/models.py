@@ -1,5 +1,7 @@
 import uuid
+from pathlib import PurePath
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -43,6 +45,10 @@ class Mailbox(models.Model):
         help_text="New tickets from this mailbox are assigned to this team.",
     )
     is_active = models.BooleanField("active", default=True)
+    signature = models.TextField(
+        blank=True, max_length=2000,
+        help_text="Plain text added below every email agents send from this mailbox (SPEC B2).",
+    )
     # The poller's place in the folder: what it took is every UID up to imap_last_uid, valid while
     # the server's UIDVALIDITY stays imap_uidvalidity.
     imap_uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
@@ -124,3 +130,62 @@ class InboundEmail(models.Model):
 
     def __str__(self):
         return self.subject or self.message_id or f"Inbound email {self.pk}"
+
+
+class EmailDraft(models.Model):
+    """The email an agent is writing on a ticket, kept on the server as they type (SPEC D14).
+
+    One per ticket and agent: a reload, a live refresh of the page or another browser finds it
+    again. Sending turns it into an outbound email activity (mail/outgoing.py); Undo turns that
+    activity back into this draft. `attachment_ids` are files of the ticket picked to go with it
+    (checked against the ticket again when it is sent); `files` are uploads made for it alone.
+    """
+
+    class Mode(models.TextChoices):
+        NEW = "new", "New email"
+        REPLY = "reply", "Reply"
+        REPLY_ALL = "reply_all", "Reply all"
+        FORWARD = "forward", "Forward"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="email_drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_drafts")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.NEW)
+    # The email answered or forwarded: its Message-ID threads the reply (In-Reply-To, References).
+    reply_to = models.ForeignKey(
+        "tickets.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to = models.TextField(blank=True)
+    cc = models.TextField(blank=True)
+    bcc = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body_html = models.TextField(blank=True)
+    attachment_ids = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "author"], name="email_draft_per_agent")]
+
+    def __str__(self):
+        return self.subject or f"Draft on {self.ticket_id}"
+
+
+def draft_file_path(instance, filename):
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"drafts/{uuid.uuid4().hex}{suffix}"
+
+
+class DraftFile(models.Model):
+    """A file uploaded for a draft alone; it becomes one of the ticket's attachments when the email is sent."""
+
+    draft = models.ForeignKey(EmailDraft, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=draft_file_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name

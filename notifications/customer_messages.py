@@ -8,6 +8,11 @@ locked while it is sent, so two workers handed the same message never both send 
 run again after success finds it sent. A worker killed while sending leaves the message pending
 and due: the sweeper hands it to another, which sends it again under the same idempotency key
 (SMS providers take a repeated key as the same message; SMTP has no such key).
+
+An email an agent wrote (SPEC D14) carries its own sender, addresses, HTML part, files and threading
+headers on the activity; it waits for `next_attempt_at` (the end of its undo window): a task that
+comes earlier sends nothing and says how long is left. After each try viewers of the ticket hear
+of the new delivery state (SPEC X1).
 """
 
 import datetime
@@ -15,11 +20,12 @@ import enum
 import smtplib
 
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMessage
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.models import Activity
+from tickets.live import publish_delivery_on_commit
+from tickets.models import Activity, Attachment
 from tickets.validators import one_line
 
 from .sms import SMSError, SMSMessage, send_sms
@@ -28,6 +34,10 @@ from .sms import SMSError, SMSMessage, send_sms
 class Outcome(enum.Enum):
     DONE = "done"  # sent, failed for good, or nothing to do
     RETRY = "retry"
+    NOT_YET = "not yet"  # inside its undo window: try again when it ends
+
+# A task this close to the due moment sends: clocks of web and worker are never quite together.
+EARLY_TOLERANCE = datetime.timedelta(seconds=1)
 
 
 class DeliveryError(Exception):
@@ -42,22 +52,76 @@ def _queue(activity):
     return (category.default_queue if category else "").strip()
 
 
-def _send_email(activity):
-    message = EmailMessage(
+def _sender(activity):
+    if activity.sender:
+        return one_line(activity.sender)
+    return _queue(activity) if "@" in _queue(activity) else settings.DEFAULT_FROM_EMAIL
+
+
+def _html_document(fragment):
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+        f"<body>{fragment}</body></html>"
+    )
+
+
+def build_email(activity):
+    """The message of an outbound email activity, as it will leave."""
+    headers = {}
+    for name, value in (
+        ("Message-ID", activity.message_id),
+        ("In-Reply-To", activity.in_reply_to),
+        ("References", activity.references),
+    ):
+        if value:
+            headers[name] = one_line(value)
+    message = EmailMultiAlternatives(
         one_line(activity.subject),
         activity.body,
-        from_email=_queue(activity) if "@" in _queue(activity) else settings.DEFAULT_FROM_EMAIL,
-        to=[activity.recipient],
-        headers={"Message-ID": activity.message_id} if activity.message_id else None,
+        from_email=_sender(activity),
+        to=list(activity.to) or [activity.recipient],
+        cc=list(activity.cc),
+        bcc=list(activity.bcc),
+        headers=headers,
     )
+    if activity.body_html:
+        message.attach_alternative(_html_document(activity.body_html), "text/html")
+    for attachment in Attachment.objects.filter(activity=activity).order_by("pk"):
+        with attachment.file.open("rb") as handle:
+            message.attach(attachment.original_name, handle.read(), attachment.content_type)
+    return message
+
+
+def _smtp_code(error):
+    return getattr(error, "smtp_code", None)
+
+
+def _refusal_is_permanent(error):
+    """A refusal of every recipient is permanent when the server said 5xx for each (4xx: try later)."""
+    codes = [code for code, _ in getattr(error, "recipients", {}).values()]
+    return not codes or all(int(code) >= 500 for code in codes)
+
+
+def _send_email(activity):
+    message = build_email(activity)
     try:
         message.send()
     except BadHeaderError as error:
         raise DeliveryError(f"The message could not be built ({error}).", permanent=True) from None
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
-        raise DeliveryError(f"The mail server refused the message ({error}).", permanent=True) from None
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryError(
+            f"The mail server refused the recipients ({error}).", permanent=_refusal_is_permanent(error)
+        ) from None
+    except smtplib.SMTPResponseException as error:
+        code = _smtp_code(error) or 0
+        text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        raise DeliveryError(f"The mail server refused the message ({code} {text}).", permanent=code >= 500) from None
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"The mail server could not take the message ({error}).") from None
+    except Exception as error:  # noqa: BLE001 - a provider's backend (django-anymail) raises its own errors
+        status = getattr(error, "status_code", None)
+        permanent = type(error).__name__ == "AnymailRecipientsRefused" or (status is not None and 400 <= status < 500)
+        raise DeliveryError(f"The email provider refused the message ({error}).", permanent=permanent) from None
     return activity.message_id
 
 
@@ -94,6 +158,10 @@ def deliver(activity_id):
         )
         if activity is None:
             return Outcome.DONE, None
+        now = timezone.now()
+        # Only a first try waits for its moment (an agent's undo window); retries come when Celery says.
+        if not activity.attempts and activity.next_attempt_at and activity.next_attempt_at > now + EARLY_TOLERANCE:
+            return Outcome.NOT_YET, (activity.next_attempt_at - now).total_seconds()
         activity.attempts += 1
         last_attempt = activity.attempts > settings.HELPDESK_MESSAGE_RETRIES
         wait = None
@@ -113,4 +181,5 @@ def deliver(activity_id):
             outcome = Outcome.DONE
         activity.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait) if wait is not None else None
         activity.save(update_fields=["attempts", "delivery_state", "delivery_detail", "next_attempt_at"])
+        publish_delivery_on_commit(activity)
     return outcome, wait

@@ -12,6 +12,7 @@ the message was not accepted; `SMSError.permanent` says a retry cannot help (e.g
 """
 
 import json
+import math
 import sys
 import threading
 import urllib.error
@@ -36,6 +37,43 @@ class SMSMessage:
     body: str
     sender: str = ""
     key: str = ""  # idempotency key: the same key is the same message
+
+
+# GSM 03.38: the default alphabet (one septet each) and its extension table (an escape plus one).
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENDED = set("\f^{}\\[~]|€")
+
+
+@dataclass(frozen=True)
+class SMSLength:
+    """How a text travels as SMS: its encoding, its length in that encoding, and the segments it takes."""
+
+    encoding: str  # "GSM-7" or "UCS-2"
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+    segments: int
+    per_segment: int  # what one segment holds at this length (160/153 or 70/67)
+
+
+def sms_length(text):
+    """The length of `text` as SMS (static/js/ticket_compose.js counts the same way, as it is typed).
+
+    Only GSM-7 characters: 160 in one SMS, 153 in each part of a longer one (the rest holds the
+    header that joins the parts); extension characters such as € and { count twice. Any other
+    character makes the whole text UCS-2: 70, or 67 per part, emoji counting twice.
+    """
+    text = text or ""
+    if all(char in GSM_BASIC or char in GSM_EXTENDED for char in text):
+        encoding, single, multi = "GSM-7", 160, 153
+        units = sum(2 if char in GSM_EXTENDED else 1 for char in text)
+    else:
+        encoding, single, multi = "UCS-2", 70, 67
+        units = len(text.encode("utf-16-le")) // 2
+    if units <= single:
+        return SMSLength(encoding, units, 1 if units else 0, single)
+    return SMSLength(encoding, units, math.ceil(units / multi), multi)
 
 
 def get_backend():

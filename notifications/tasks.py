@@ -35,10 +35,17 @@ def send_substatus_notification(self, ticket_id, token):
 
 @shared_task(bind=True, name="notifications.tasks.deliver_customer_message", max_retries=None)
 def deliver_customer_message(self, activity_id):
-    """Send one recorded customer message; temporary failures retry with doubling delays (N3)."""
+    """Send one recorded customer message; temporary failures retry with doubling delays (N3).
+
+    Safe to run twice: the message is claimed under its row lock and sent only while pending. A
+    task that comes inside the message's undo window (D14) comes back when it ends; under eager
+    execution (tests) it leaves that to the sweeper rather than wait in the caller.
+    """
     outcome, wait = deliver(activity_id)
     if outcome is Outcome.RETRY:
         raise self.retry(countdown=wait)
+    if outcome is Outcome.NOT_YET and not self.request.is_eager:
+        deliver_customer_message.apply_async((activity_id,), countdown=wait)
     return outcome.value
 
 

@@ -188,7 +188,7 @@ def published_events(monkeypatch, django_capture_on_commit_callbacks):
     from tickets import live
 
     sent = []
-    monkeypatch.setattr(live, "publish_ticket_event", sent.append)
+    monkeypatch.setattr(live, "publish_ticket_event", lambda payload, **options: sent.append(payload))
 
     class Capture(list):
         def __enter__(self):

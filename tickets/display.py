@@ -15,7 +15,10 @@ from django.utils import timezone
 SOURCE_FIELDS = ("source_channel", "source_product", "source_url")
 HIDDEN_SOURCE = "Hidden: no access to this channel and product"
 
-LABELS = {"links": "Linked tickets", "source_url": "Source link", "reopened": "Re-opened", "note": "Note"}
+LABELS = {
+    "links": "Linked tickets", "source_url": "Source link", "reopened": "Re-opened", "note": "Note",
+    "email": "Email", "sms": "SMS", "call": "Call", "children": "Child tickets",
+}
 
 
 def user_display(user):

@@ -23,14 +23,15 @@ def ticket_group(ticket_id):
     return f"ticket-{ticket_id}"
 
 
-def publish_ticket_event(payload):
-    """Send one ticket event to the ticket's group and the list group."""
+def publish_ticket_event(payload, *, to_list=True):
+    """Send one ticket event to the ticket's group and (unless `to_list` is False) the list group."""
     layer = get_channel_layer()
     if layer is None:
         return
     message = {"type": "ticket.event", "event": payload}
+    groups = [ticket_group(payload["ticket"])] + ([LIST_GROUP] if to_list else [])
     try:
-        send_to_groups(layer, [ticket_group(payload["ticket"]), LIST_GROUP], message)
+        send_to_groups(layer, groups, message)
     except Exception:  # noqa: BLE001 - a live update must never undo a committed change
         logger.exception("Could not publish live event for ticket %s", payload.get("ticket"))
 
@@ -76,3 +77,17 @@ def close_session_sockets(sender, request, user, **kwargs):
 
 def publish_on_commit(payload):
     transaction.on_commit(lambda: publish_ticket_event(payload))
+
+
+def publish_delivery_on_commit(activity):
+    """After the commit, tell the ticket's viewers that a message's delivery state moved (SPEC X1, N3).
+
+    Not a change to the ticket (no version, no history): pages refresh their Activities only, and
+    the list is not told.
+    """
+    payload = {
+        "ticket": activity.ticket_id, "version": activity.ticket.version, "kind": "delivery", "fields": [],
+        "labels": [], "actor": None, "actor_name": "The helpdesk", "activity": activity.pk,
+        "delivery": activity.delivery_state,
+    }
+    transaction.on_commit(lambda: publish_ticket_event(payload, to_list=False))

@@ -1,7 +1,19 @@
 from django.urls import path
 
 from . import views
-from .views import attachments, exports, history, imports, notes, open_tabs, relations, sidebar, ticket_form
+from .views import (
+    activity_actions,
+    attachments,
+    conversations,
+    exports,
+    history,
+    imports,
+    notes,
+    open_tabs,
+    relations,
+    sidebar,
+    ticket_form,
+)
 
 app_name = "tickets"
 
@@ -49,6 +61,20 @@ urlpatterns = [
     path("<int:pk>/notes/<int:note_id>/edit/", notes.note_edit, name="note_edit"),
     path("<int:pk>/notes/<int:note_id>/delete/", notes.note_delete, name="note_delete"),
     path("mentions/", notes.mention_suggestions, name="mention_suggestions"),
+    # SMS and calls from the ticket (SPEC D14): tickets/views/conversations.py.
+    path("<int:pk>/sms/", conversations.sms_compose, name="sms_compose"),
+    path("<int:pk>/calls/", conversations.call_log, name="call_log"),
+    # Each activity's actions (SPEC D6): tickets/views/activity_actions.py.
+    path("<int:pk>/activities/<int:activity_pk>/", activity_actions.activity_detail, name="activity_detail"),
+    path("<int:pk>/activities/<int:activity_pk>/print/", activity_actions.activity_print, name="activity_print"),
+    path("<int:pk>/activities/<int:activity_pk>/comment/", activity_actions.activity_comment, name="activity_comment"),
+    path("<int:pk>/activities/<int:activity_pk>/child/", activity_actions.activity_child, name="activity_child"),
+    path("<int:pk>/activities/<int:activity_pk>/move/", activity_actions.activity_move, name="activity_move"),
+    path(
+        "<int:pk>/activities/<int:activity_pk>/move/search/",
+        activity_actions.activity_move_search,
+        name="activity_move_search",
+    ),
     path("<int:pk>/history/", history.ticket_history, name="ticket_history"),
     path("<int:pk>/history/now/", history.ticket_as_it_is_view, name="ticket_as_it_is"),
     path("<int:pk>/history/<int:event_id>/as-it-was/", history.ticket_as_it_was_view, name="ticket_as_it_was"),

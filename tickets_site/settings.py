@@ -354,10 +354,14 @@ SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
 SMS_FROM = os.environ.get("SMS_FROM", "")
+# The longest SMS an agent may send from a ticket, in SMS segments (SPEC D14): 10 × 153 GSM-7 characters.
+HELPDESK_SMS_MAX_SEGMENTS = int(os.environ.get("HELPDESK_SMS_MAX_SEGMENTS", "10"))
 # A message that fails is retried this many times, after 30 s, 60 s, 120 s ... (doubling), then
 # recorded as failed.
 HELPDESK_MESSAGE_RETRIES = int(os.environ.get("HELPDESK_MESSAGE_RETRIES", "5"))
 HELPDESK_MESSAGE_RETRY_DELAY = float(os.environ.get("HELPDESK_MESSAGE_RETRY_DELAY", "30"))
+# An email an agent sends waits this many seconds before it leaves, so "Undo" can take it back (SPEC B2).
+HELPDESK_SEND_UNDO_SECONDS = int(os.environ.get("HELPDESK_SEND_UNDO_SECONDS", "10"))
 # Where the channel layer cannot reach the browser (embedded default), the bell polls this often.
 HELPDESK_NOTIFICATION_POLL_SECONDS = int(os.environ.get("HELPDESK_NOTIFICATION_POLL_SECONDS", "20"))
 # Presence (SPEC D11): pages heartbeat this often; a page silent for the expiry has gone.

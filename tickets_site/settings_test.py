@@ -25,6 +25,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Any write to ticket rows outside tickets/actions fails the test that caused it (tickets/actions/guard.py).
 HELPDESK_GUARD_TICKET_WRITES = True
 SMS_BACKEND = "notifications.sms.LocmemBackend"
+# Agents' emails leave at once in tests; the undo window's own tests set it.
+HELPDESK_SEND_UNDO_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: a live server in another process must see the same database.

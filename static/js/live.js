@@ -197,6 +197,10 @@
     // Changes that come in a burst (a bulk edit, a colleague saving twice) are fetched once.
     var pending = null;
     function schedule(change) {
+      if (pending && pending.kind === "delivery" && change.kind !== "delivery") {
+        pending = change; // a real change refreshes everything, the delivery included
+        return;
+      }
       if (pending) {
         pending.labels = (pending.labels || []).concat(
           (change.labels || []).filter(function (label) {
@@ -229,6 +233,11 @@
         .then(function (html) {
           if (!html) return;
           var fresh = new DOMParser().parseFromString(html, "text/html");
+          if (change.kind === "delivery") {
+            // A message's delivery state moved: only the Activities show it; the ticket did not change.
+            if (!document.querySelector(".activity.is-editing")) swap("activity-list", fresh);
+            return;
+          }
           SWAPPED.forEach(function (part) {
             if (part === "activity-list" && document.querySelector(".activity.is-editing")) return;
             swap(part, fresh);

@@ -11,6 +11,7 @@ from configurations.models import (
     Category,
     CustomField,
     Holiday,
+    ReplyTemplate,
     SLAPolicy,
     SubStatus,
     Tag,
@@ -60,6 +61,7 @@ def one_of_each(lead):
         "customfield": CustomFieldFactory(name="Order number", key="order"),
         "team": Team.objects.get(name="Support"),
         "mailbox": Mailbox.objects.create(name="Support", address="support@helpdesk.example"),
+        "replytemplate": ReplyTemplate.objects.create(name="Thanks", body="Thanks, {customer}."),
         "teamview": TicketView.objects.create(owner=lead, name="Urgent", query="priority=urgent", is_team_view=True,
                                               visibility="shared"),
         "hours": WorkingHours.objects.create(calendar=calendar, weekday=0, start=dt.time(9), end=dt.time(17)),
@@ -69,6 +71,7 @@ def one_of_each(lead):
 
 SECTIONS = [
     "tag", "substatus", "tickettype", "category", "slapolicy", "calendar", "customfield", "team", "mailbox", "teamview",
+    "replytemplate",
 ]
 PAGE_URLS = (
     [("overview", None), ("calendar_detail", "calendar"), ("substatus_reorder", None)]

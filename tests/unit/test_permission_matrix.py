@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from configurations.models import Holiday, WorkingCalendar, WorkingHours
+from configurations.models import Holiday, ReplyTemplate, WorkingCalendar, WorkingHours
 from configurations.sections import SECTIONS
 from mail.models import Mailbox
 from notifications.models import Notification
@@ -135,6 +135,7 @@ def world(alice, bob, carol, lead, admin_user):
         "mailboxes": Mailbox.objects.create(address="sales@helpdesk.example", name="Sales"),
         "team-views": TicketView.objects.create(owner=admin_user, name="Escalations", is_team_view=True,
                                                 visibility="shared", query="tab=all"),
+        "reply-templates": ReplyTemplate.objects.create(name="Thanks", body="Thanks, {customer}."),
     }
     view = TicketView.objects.create(owner=alice, name="Mine", query="tab=mine")
     scheme = FilterScheme.objects.create(owner=alice, name="Urgent", query="priority=urgent")
@@ -200,6 +201,8 @@ def kwargs_for(name, route, world):
             values[param] = world["calendar"].pk
         elif param == "activity_pk":
             values[param] = world["email"].pk
+        elif param == "file_pk":
+            values[param] = 1  # a draft's file: looked up through the person's own draft
         else:
             raise AssertionError(f"{name}: no value for URL argument {param!r}; add it to kwargs_for()")
     return values

@@ -6,11 +6,13 @@ transaction with the row locked, bumps `version`, writes exactly one history eve
 changes, and publishes the live event after the commit. A refused change raises TicketRuleError.
 """
 
+from .activities import comment_on_activity, create_child_ticket, move_activity
 from .attachments import attach_files, remove_attachment
 from .background import without_background_work
 from .base import TicketConflict, TicketRuleError
 from .bookkeeping import add_time_spent, claim_sla_risk_alert
 from .bulk import BULK_ACTIONS, bulk_apply
+from .conversations import log_call, send_sms
 from .detach import detach_from_ticket, is_detachable, run_removal, start_removal, tickets_using
 from .fields import (
     EDITABLE_FIELDS,
@@ -32,6 +34,7 @@ from .inbound import (
 )
 from .messages import claim_substatus_notification
 from .notes import add_note, delete_note, edit_note
+from .outbound import OutgoingEmail, send_email, undo_email
 from .relations import (
     add_tag,
     archive,
@@ -48,6 +51,7 @@ from .removal import delete_ticket
 __all__ = [
     "BULK_ACTIONS",
     "EDITABLE_FIELDS",
+    "OutgoingEmail",
     "UNSET",
     "TicketConflict",
     "TicketRuleError",
@@ -60,6 +64,8 @@ __all__ = [
     "bulk_apply",
     "claim_sla_risk_alert",
     "claim_substatus_notification",
+    "comment_on_activity",
+    "create_child_ticket",
     "assign",
     "change_status",
     "change_sub_status",
@@ -73,16 +79,21 @@ __all__ = [
     "follow",
     "is_detachable",
     "link_tickets",
+    "log_call",
+    "move_activity",
     "move_email",
     "record_bounce",
     "remove_attachment",
     "remove_tag",
     "reopen_when_due",
+    "send_email",
     "run_removal",
+    "send_sms",
     "set_parent",
     "start_removal",
     "tickets_using",
     "unarchive",
+    "undo_email",
     "unassign",
     "unfollow",
     "unlink_tickets",

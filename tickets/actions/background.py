@@ -3,6 +3,7 @@
 - A sub-status with a customer notification schedules the debounced send (SPEC D4).
 - Any change but the creation tells the ticket's followers (SPEC N2).
 - A note with @mentions tells the mentioned agents (SPEC D5).
+- An email an agent sends is delivered once its undo window has passed (SPEC D14, B2).
 
 `without_background_work()` turns this off for bulk jobs that must not message anyone, such as
 loading demo data; `without_customer_messages()` keeps everything but the customer message, for
@@ -71,3 +72,18 @@ def enqueue_mention_notifications(note):
     from notifications import tasks
 
     transaction.on_commit(partial(tasks.notify_mentions.delay, note.pk))
+
+
+def enqueue_message_delivery(activity, countdown=0):
+    """Deliver a recorded outbound message after the commit (SPEC N3): notifications/customer_messages.py.
+
+    `countdown` holds an agent's email back for its undo window (SPEC B2).
+    """
+    if not _enabled.get():
+        return
+    from notifications import tasks
+
+    if countdown:
+        transaction.on_commit(partial(tasks.deliver_customer_message.apply_async, (activity.pk,), countdown=countdown))
+    else:
+        transaction.on_commit(partial(tasks.deliver_customer_message.delay, activity.pk))

@@ -20,7 +20,7 @@ from configurations.models import Status
 
 from ..access import WORK, require_right
 from ..display import filesize
-from ..models import Activity, Attachment, Contact, Ticket, TicketEvent
+from ..models import Activity, Attachment, Contact, TicketEvent
 from ..uploads import attachment_limits, content_problem, safe_name
 from ..validators import CONTROL_CHARACTERS
 from .base import TicketRuleError, changing
@@ -219,46 +219,19 @@ def create_ticket_from_email(message, *, contact, category=None, team=None, link
     return ticket, activity
 
 
-def _lock_pair(first_id, second_id):
-    low, high = sorted([first_id, second_id])
-    list(Ticket.objects.select_for_update().filter(pk__in=[low, high]).order_by("pk").values("pk"))
-
-
 def move_email(activity, actor, target):
-    """Move an inbound email (and its files) to another ticket; logged in both tickets' history (D13)."""
+    """Move an inbound email (and its files) to another ticket; logged in both tickets' history (D13).
+
+    The thread banner's move; any activity moves through `activities.move_activity`.
+    """
+    from .activities import move_activity
+
     require_right(actor, WORK)
     if activity.kind != Activity.Kind.EMAIL or activity.direction != Activity.Direction.INBOUND:
         raise TicketRuleError("Only a customer's email can be moved to another ticket.")
     if target is None or target.pk == activity.ticket_id:
         raise TicketRuleError("Choose another ticket to move the email to.")
-    source_id = activity.ticket_id
-    with transaction.atomic():
-        _lock_pair(source_id, target.pk)
-        with changing(source_id, actor, Kind.EMAIL_MOVED) as source_change:
-            locked = Activity.objects.select_for_update().filter(pk=activity.pk, ticket_id=source_id).first()
-            if locked is None:
-                raise TicketRuleError("This email is no longer on this ticket.")
-            with changing(target, actor, Kind.EMAIL_MOVED) as target_change:
-                reference = target_change.ticket.reference
-                files = list(Attachment.objects.filter(activity=locked))
-                for file in files:
-                    old_url, new_url = _attachment_url(source_id, file.pk), _attachment_url(target.pk, file.pk)
-                    locked.body_html = locked.body_html.replace(old_url, new_url)
-                    locked.quoted_html = locked.quoted_html.replace(old_url, new_url)
-                Attachment.objects.filter(activity=locked).update(ticket_id=target.pk)
-                locked.ticket_id = target.pk
-                locked.thread_open = False
-                locked.thread_candidates = []
-                locked.save(update_fields=["ticket", "body_html", "quoted_html", "thread_open", "thread_candidates"])
-                subject = locked.subject or SUBJECT_PLACEHOLDER
-                source_change.record("email", subject, f"Moved to {reference}")
-                target_change.record("email", None, f"{subject} (moved from {source_change.ticket.reference})")
-                if files:
-                    names = ", ".join(file.original_name for file in files)
-                    source_change.record("attachments", names, None)
-                    target_change.record("attachments", None, names)
-    activity.refresh_from_db()
-    return activity
+    return move_activity(activity, actor, target)
 
 
 def dismiss_thread_suggestion(activity, actor):

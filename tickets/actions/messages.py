@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from configurations.models import SubStatus
+from configurations.reply_templates import render
 
 from ..models import Activity, Ticket
 from ..models.customers import phone_validator
@@ -23,17 +24,10 @@ from .guard import ticket_writes
 
 
 def _render(template, ticket):
-    """The sub-status's text with {reference}, {title}, {customer} and {status} filled in."""
-    values = {
-        "reference": ticket.reference,
-        "title": ticket.title,
-        "customer": (ticket.contact.name if ticket.contact else "") or "customer",
-        "status": ticket.sub_status.name if ticket.sub_status else ticket.get_status_display(),
-    }
-    text = template or "Your request {reference} is now: {status}."
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", str(value))
-    return text
+    """The sub-status's text with its placeholders filled in, by the one placeholder engine that
+    reply templates use too (configurations/reply_templates.py). Nobody is writing: {agent} is the
+    assigned agent. A text saved before placeholders were checked is sent as well as it can be."""
+    return render(template or "Your request {reference} is now: {status}.", ticket, None, strict=False)
 
 
 def _recipient_problem(recipient, sms):
@@ -61,7 +55,7 @@ def claim_substatus_notification(ticket_id, token, *, now=None):
     with transaction.atomic():
         ticket = (
             Ticket.objects.select_for_update(of=("self",))
-            .select_related("sub_status", "contact", "category")
+            .select_related("sub_status", "contact", "category", "assignee")
             .filter(pk=ticket_id)
             .first()
         )

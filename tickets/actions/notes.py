@@ -42,10 +42,22 @@ def usernames(users):
     return sorted(user.username for user in users)
 
 
-def add_note(ticket, actor, body):
-    """Add an internal note. Mentioned agents are stored for notification (SPEC D5)."""
+def add_note(ticket, actor, body, *, about=None):
+    """Add an internal note. Mentioned agents are stored for notification (SPEC D5).
+
+    With `about` (an activity of the same ticket), the note is a comment on it: it links the
+    activity and keeps a quote of it (SPEC D6).
+    """
     body = _clean_body(body)
     with changing(ticket, actor, Kind.NOTE_ADDED) as change:
+        quote = ""
+        if about is not None:
+            from .activities import quote_of
+
+            about = Activity.objects.filter(pk=about.pk, ticket=change.ticket).first()
+            if about is None:
+                raise TicketRuleError("The activity to comment on is no longer on this ticket.")
+            quote = quote_of(about)
         mentions = mentioned_users(body)
         note = Activity.objects.create(
             ticket=change.ticket,
@@ -54,6 +66,8 @@ def add_note(ticket, actor, body):
             author=actor,
             body=body,
             mentioned=usernames(mentions),
+            about=about,
+            quote=quote,
             created_at=change.now,
         )
         if mentions:

@@ -26,6 +26,14 @@ class Activity(models.Model):
         FAILED = "failed", "Failed"
         BOUNCED = "bounced", "Bounced"  # sent, then reported undeliverable (a delivery report came back)
 
+    class CallOutcome(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        NO_ANSWER = "no_answer", "No answer"
+        BUSY = "busy", "Busy"
+        VOICEMAIL = "voicemail", "Left a voicemail"
+        WRONG_NUMBER = "wrong_number", "Wrong number"
+        FAILED = "failed", "Could not connect"
+
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.INTERNAL)
@@ -54,6 +62,8 @@ class Activity(models.Model):
     sender = models.CharField("from", max_length=320, blank=True)
     to = models.JSONField(default=list, blank=True)
     cc = models.JSONField(default=list, blank=True)
+    # Blind copies of an email an agent sent: shown to agents, never in the message's headers.
+    bcc = models.JSONField(default=list, blank=True)
     body_html = models.TextField(blank=True)
     quoted_html = models.TextField(blank=True)
     # Remote images are not loaded until the agent asks (tracking pixels do not fire).
@@ -68,6 +78,19 @@ class Activity(models.Model):
     # The mentioned usernames as the note wrote them, kept with the row so a page of notes is
     # highlighted without reading the mentions (set by the note actions with `mentions`).
     mentioned = models.JSONField(default=list, blank=True)
+    # A logged call (SPEC D14): the other party's number is `recipient`, whichever way the call went.
+    call_outcome = models.CharField(max_length=16, choices=CallOutcome.choices, blank=True)
+    call_seconds = models.PositiveIntegerField("call duration", null=True, blank=True)
+    # A comment (SPEC D6) is a note about another activity: `about` links it, `quote` keeps what it
+    # quoted as it was then (the activity may be moved or anonymised later).
+    about = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    quote = models.CharField(max_length=300, blank=True)
+    # The activity this one is a copy of (a child ticket made from an activity, SPEC D6).
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -88,6 +111,21 @@ class Activity(models.Model):
     @property
     def is_note(self):
         return self.kind == self.Kind.NOTE
+
+    @property
+    def undoable(self):
+        """An agent's email still inside its undo window: nothing has been tried yet (SPEC B2)."""
+        from django.utils import timezone
+
+        return (
+            self.kind == self.Kind.EMAIL
+            and self.direction == self.Direction.OUTBOUND
+            and self.author_id is not None
+            and self.delivery_state == self.Delivery.PENDING
+            and not self.attempts
+            and self.next_attempt_at is not None
+            and self.next_attempt_at > timezone.now()
+        )
 
 
 def attachment_path(instance, filename):

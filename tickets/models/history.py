@@ -27,6 +27,12 @@ class TicketEvent(models.Model):
         ATTACHMENT_REMOVED = "attachment_removed", "Attachment removed"
         EMAIL_RECEIVED = "email_received", "Email received"
         EMAIL_MOVED = "email_moved", "Email moved"
+        EMAIL_SENT = "email_sent", "Email sent"
+        EMAIL_UNSENT = "email_unsent", "Email sending undone"
+        SMS_SENT = "sms_sent", "SMS sent"
+        CALL_LOGGED = "call_logged", "Call logged"
+        ACTIVITY_MOVED = "activity_moved", "Activity moved"
+        CHILD_CREATED = "child_created", "Child ticket created"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -8,6 +8,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import formats, timezone
 
 from ..listing import cursor_of
@@ -19,9 +20,15 @@ TEMPLATE = "tickets/detail/activities.html"
 
 
 def activity_queryset(ticket):
-    """Activities with everything a row shows in one query: authors and contacts joined, and the
-    mentions a note highlights kept on its row."""
-    return Activity.objects.filter(ticket=ticket).select_related("author", "contact").order_by("-created_at", "-id")
+    """Activities with everything a row shows in one query: authors and contacts joined, the
+    mentions a note highlights kept on its row, and where a comment's activity or a copy's
+    original is now (SPEC D6)."""
+    return (
+        Activity.objects.filter(ticket=ticket)
+        .select_related("author", "contact")
+        .annotate(about_ticket_id=F("about__ticket_id"), copied_from_ticket_id=F("copied_from__ticket_id"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def day_label(day, today=None):
@@ -73,6 +80,8 @@ def activities_context(request, ticket, **page):
         "user": request.user,
         "can_add_notes": not ticket.archived,
         "note_max_length": settings.HELPDESK_NOTE_MAX_LENGTH,
+        # Annotated by the ticket page (no query of its own): the agent's draft email loads into the editor.
+        "has_email_draft": getattr(ticket, "has_email_draft", False) and not ticket.archived,
         **activity_page(ticket, **page),
     }
 
@@ -81,6 +90,10 @@ def activity_context(request, ticket, activity):
     """One activity as the list shows it, on its own (after an edit, or "Cancel" on the edit form)."""
     activity.day_label = None  # a single row never opens a day group
     with_files([activity])
+    for link in ("about", "copied_from"):
+        if not hasattr(activity, f"{link}_ticket_id"):
+            related = getattr(activity, link) if getattr(activity, f"{link}_id") else None
+            setattr(activity, f"{link}_ticket_id", related.ticket_id if related else None)
     return {
         "ticket": ticket,
         "user": request.user,

@@ -64,3 +64,11 @@ def activity_icon(activity):
     if activity.kind == "note":
         return "note"
     return f"{activity.kind}-{activity.direction}"
+
+
+@register.filter
+def call_duration(seconds):
+    """A call's duration as 4:05 or 1:02:03 (SPEC D14)."""
+    from ..actions.conversations import duration_display
+
+    return duration_display(seconds)

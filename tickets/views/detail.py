@@ -1,6 +1,9 @@
 from csp.decorators import csp_update
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
+
+from mail.models import EmailDraft
 
 from ..access import get_ticket_for_user
 from ..forms import TicketForm
@@ -15,8 +18,13 @@ from .open_tabs import note_ticket_visit
 # alone may show https images; every other page keeps images to this site.
 @csp_update({"img-src": ["https:"]})
 def ticket_detail(request, pk):
+    drafts = EmailDraft.objects.filter(ticket=OuterRef("pk"), author=request.user)
     ticket = get_ticket_for_user(
-        request.user, pk, Ticket.objects.select_related(*DETAIL_RELATED).annotate(has_thread_suggestions=OPEN_THREADS)
+        request.user,
+        pk,
+        Ticket.objects.select_related(*DETAIL_RELATED).annotate(
+            has_thread_suggestions=OPEN_THREADS, has_email_draft=Exists(drafts)
+        ),
     )
     note_ticket_visit(request, ticket)  # opening a ticket keeps it as a tab (SPEC L9)
     context = {

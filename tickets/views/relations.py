@@ -82,9 +82,13 @@ def search_link_candidates(ticket, text):
     Every ticket counts, archived ones included (T6); newest first; never the ticket itself or one
     it is already linked to.
     """
-    text = (text or "").strip()
     linked = TicketLink.objects.filter(from_ticket=ticket).values("to_ticket_id")
-    candidates = Ticket.objects.exclude(pk=ticket.pk).exclude(pk__in=linked)
+    return search_tickets(Ticket.objects.exclude(pk=ticket.pk).exclude(pk__in=linked), text)
+
+
+def search_tickets(candidates, text):
+    """Up to ten of `candidates`: by reference ("T-000123", "#123", "123"), else by title words; newest first."""
+    text = (text or "").strip()
     reference = parse_reference(text)
     if reference is not None:
         found = list(candidates.filter(pk=reference).only("title", "status", "archived"))

@@ -3,7 +3,7 @@
  *
  * - <dialog class="dialog"> with a [data-dialog-body]: content htmx swaps into the body opens the
  *   dialog as a modal, with focus on the new content's [autofocus] element, else its first field,
- *   link or button.
+ *   link or button; an empty answer swapped into it (a form that succeeded) closes it.
  *   [data-dialog-close] inside an open dialog closes it (a link that closes stays a link where the
  *   same content is a page of its own). Escape closes too, and the browser gives focus back to
  *   where it was.
@@ -39,9 +39,11 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var body = event.detail.target;
-    if (!body || !body.matches || !body.matches("[data-dialog-body]") || !body.children.length) return;
+    if (!body || !body.matches || !body.matches("[data-dialog-body]")) return;
     var box = body.closest("dialog");
-    if (box) open(box, body);
+    if (!box) return;
+    if (body.children.length) open(box, body);
+    else close(box); // a form that succeeded answers with nothing: its dialog is done
   });
 
   document.addEventListener("click", function (event) {
