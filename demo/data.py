@@ -120,6 +120,17 @@ CUSTOM_FIELDS = [
     ("preferred_contact", "Preferred contact", CustomField.FieldType.CHOICE, None, ["Email", "Phone", "SMS"]),
 ]
 
+# Reply templates (SPEC D14): (name, channel, category or None, subject, body).
+REPLY_TEMPLATES = [
+    ("Engineer booked", "sms", None, "",
+     "Hi {customer}, an engineer is booked for your request {reference}. Reply to this number to change it."),
+    ("We have your request", "both", None, "We have your request {reference}",
+     "Hello {customer},\n\nthank you for writing. {agent} is looking at “{title}” and will come back to you "
+     "shortly.\n\nKind regards,\nCustomer Care"),
+    ("Refund on its way", "email", "Billing", "Your refund for {reference}",
+     "Hello {customer},\n\nyour refund of {cf:refund_amount} for order {cf:order_number} is on its way.\n\n{agent}"),
+]
+
 # --- what customers write about -------------------------------------------------------------------
 
 PRODUCTS = [

@@ -12,6 +12,7 @@ from configurations.models import (
     Category,
     CustomField,
     Holiday,
+    ReplyTemplate,
     SLAPolicy,
     SourceAccess,
     SubStatus,
@@ -35,6 +36,7 @@ from .data import (
     MAIL_DOMAIN,
     OFFICE,
     PASSWORD,
+    REPLY_TEMPLATES,
     SLA_POLICIES,
     STAFF,
     SUB_STATUSES,
@@ -156,6 +158,12 @@ def create_configuration():
                 "position": position,
             },
         )[0]
+    for name, channel, category, subject, body in REPLY_TEMPLATES:
+        ReplyTemplate.objects.get_or_create(
+            name=name,
+            defaults={"channel": channel, "category": config["categories"][category] if category else None,
+                      "subject": subject, "body": body},
+        )
     return config
 
 
