@@ -43,7 +43,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("configurations", "0004_single_line_names"),
-        ("tickets", "0018_contact_email_upper"),
+        ("tickets", "0020_activity_bcc_email_sent_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
