@@ -39,7 +39,7 @@ def test_an_agent_texts_the_customer_with_a_template_and_sees_it_sent(live_serve
                                  body="Hi {customer}, an engineer comes for {reference} tomorrow.")
     sign_in(page, live_server, "alice", password, ticket.get_absolute_url())
 
-    page.get_by_label("Send or log: SMS, call").click()
+    page.get_by_label("Write to the customer or log: email, SMS, call").click()
     page.get_by_role("button", name="SMS").click()
     compose = page.locator("#compose-area")
     body = compose.get_by_label("Text", exact=True)
@@ -71,7 +71,7 @@ def test_an_agent_logs_a_call_and_a_bad_duration_is_refused_where_it_was_typed(
     live_server, page, alice, password, ticket
 ):
     sign_in(page, live_server, "alice", password, ticket.get_absolute_url())
-    page.get_by_label("Send or log: SMS, call").click()
+    page.get_by_label("Write to the customer or log: email, SMS, call").click()
     page.get_by_role("button", name="Call").click()
     compose = page.locator("#compose-area")
     expect(compose.get_by_label("Number")).to_have_value(NUMBER)

@@ -111,6 +111,7 @@ def test_reply_then_undo_brings_the_email_back_into_the_editor(live_server, page
     editor = page.locator("[data-composer]")
     expect(editor.get_by_label("Subject")).to_have_value(f"Re: Boiler broken [{ticket.reference}]")
     expect(editor.locator("blockquote")).to_contain_text("It knocks at night.")
+    expect(editor.get_by_role("textbox", name="Message")).to_be_focused()  # a reply starts above the quote
     page.keyboard.type("We will call you.")
     editor.get_by_role("button", name="Send").click()
 
