@@ -34,7 +34,12 @@ def tab(page, name):
 
 
 def switch_to(page, name):
-    """Click a tab and wait until its list and toolbar are in (they arrive by an HTMX swap)."""
+    """Click a tab and wait until its list and toolbar are in (they arrive by an HTMX swap).
+
+    The click waits for the tab counts, which replace the tabs when they arrive: a click while they
+    are swapped in would press one link and release on its successor, which is no click at all.
+    """
+    expect(page.locator("#list-tabs[hx-get]")).to_have_count(0)
     tab(page, name).click()
     expect(tab(page, name)).to_have_attribute("aria-current", "page")
 
