@@ -58,7 +58,7 @@ class MailboxForm(forms.ModelForm):
         if new_password:
             mailbox.imap_password = new_password
         elif self.cleaned_data.get("clear_password"):
-            mailbox.imap_password = ""
+            mailbox.imap_password = ""  # nosec B105 - clearing the stored password, not setting one
         else:
             saved = Mailbox.objects.filter(pk=mailbox.pk).values_list("imap_password", flat=True).first()
             mailbox.imap_password = saved or ""

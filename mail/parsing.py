@@ -84,7 +84,7 @@ def decode_header_value(value):
                 for chunk, charset in decode_header(value)
             )
         except Exception:  # noqa: BLE001 - a broken encoded word stays as written
-            pass
+            pass  # nosec B110
     return " ".join(value.replace("\x00", "").split())
 
 
@@ -95,7 +95,7 @@ def header(message, name):
         if value is not None:
             return " ".join(str(value).replace("\x00", "").split())
     except Exception:  # noqa: BLE001 - malformed headers are read from the raw value below
-        pass
+        pass  # nosec B110
     for key, raw in getattr(message, "raw_items", lambda: [])():
         if key.lower() == name.lower():
             return decode_header_value(raw)
@@ -322,8 +322,8 @@ def _part_text(part):
     charset = None
     try:
         charset = part.get_content_charset()
-    except Exception:  # noqa: BLE001
-        pass
+    except Exception:  # noqa: BLE001 - an unreadable charset parameter: decode_bytes guesses
+        pass  # nosec B110
     return decode_bytes(_payload_bytes(part), charset)
 
 

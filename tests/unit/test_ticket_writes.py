@@ -19,7 +19,7 @@ from tickets.models import Ticket
 from ..factories import make_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ["tickets", "configurations", "notifications", "tickets_site"]
+PRODUCT = ["tickets", "configurations", "notifications", "mail", "tickets_site"]
 ALLOWED = ["tickets/actions/"]
 TICKET_MODELS = {"Ticket", "TicketLink", "CustomFieldValue"}
 WRITE_METHODS = {"update", "bulk_create", "bulk_update", "delete", "create", "get_or_create", "update_or_create",
