@@ -179,6 +179,7 @@ def test_a_child_ticket_is_made_from_an_activity_with_a_copy_and_both_histories(
     email = _email(ticket, body_html=f'<p><img src="/tickets/{ticket.pk}/attachments/0/"></p>')
     photo = with_file(ticket, email)
     email.body_html = f'<p><img src="/tickets/{ticket.pk}/attachments/{photo.pk}/"></p>'
+    email.cc, email.bcc = ["Lee <lee@example.com>"], ["audit@example.com"]
     email.save()
     assert "Printer still broken" in htmx_get(alice_client, url("activity_child", ticket, email)).content.decode()
 
@@ -190,6 +191,7 @@ def test_a_child_ticket_is_made_from_an_activity_with_a_copy_and_both_histories(
     assert (child.parent, child.contact, child.created_by) == (ticket, ticket.contact, alice)
     copy = child.activities.get()
     assert (copy.kind, copy.subject, copy.copied_from, copy.message_id) == ("email", email.subject, email, "")
+    assert (copy.to, copy.cc, copy.bcc) == (email.to, email.cc, email.bcc)
     [copied_file] = copy.attachments.all()
     assert copied_file.file.name != photo.file.name and copied_file.file.read() == b"\x89PNG\r\n\x1a\nfake"
     assert f"/tickets/{child.pk}/attachments/{copied_file.pk}/" in copy.body_html

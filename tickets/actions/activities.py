@@ -96,6 +96,7 @@ def _copy_activity(change, original, storage_names):
         sender=original.sender,
         to=original.to,
         cc=original.cc,
+        bcc=original.bcc,
         body_html=original.body_html,
         quoted_html=original.quoted_html,
         remote_images=original.remote_images,
